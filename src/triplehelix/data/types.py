@@ -1,0 +1,193 @@
+"""Constrained value types shared by the record models.
+
+Each type validates at the edge and normalises to one canonical form, so that the
+RDF mapping downstream never has to guess (dates keep the precision the source gave,
+countries are ISO 3166-1 alpha-2, money is a decimal with an ISO 4217 code).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib.resources import files
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "CountryCode",
+    "CurrencyCode",
+    "LangMap",
+    "LangTag",
+    "LocalId",
+    "Money",
+    "PartialDate",
+    "Ref",
+    "RefTo",
+    "alpha3",
+    "country_name",
+    "date_precision",
+    "date_year",
+]
+
+STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+@cache
+def _countries() -> dict[str, tuple[str, str]]:
+    text = files("triplehelix.data").joinpath("iso3166.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return {r["alpha2"]: (r["alpha3"], r["name"]) for r in rows}
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    text = files("triplehelix.data").joinpath("iso4217.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
+
+
+def alpha3(code: str) -> str:
+    """ISO 3166-1 alpha-3 code of an alpha-2 code.
+
+    >>> alpha3("KZ")
+    'KAZ'
+    """
+    return _countries()[code][0]
+
+
+def country_name(code: str) -> str:
+    """English short name of an ISO 3166-1 alpha-2 code.
+
+    >>> country_name("TJ")
+    'Tajikistan'
+    """
+    return _countries()[code][1]
+
+
+def _check_country(value: str) -> str:
+    code = value.upper()
+    if code not in _countries():
+        raise ValueError("an ISO 3166-1 alpha-2 country code such as KZ, TJ or DE")
+    return code
+
+
+def _check_currency(value: str) -> str:
+    code = value.upper()
+    if code not in _currencies():
+        raise ValueError("an ISO 4217 currency code such as EUR, USD, KZT or TJS")
+    return code
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _normalise_date(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # let the str check reject it
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return f"{value:04d}"
+    return value
+
+
+def _check_date(value: str) -> str:
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError("a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError("a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return value
+
+
+def date_precision(value: str) -> str:
+    """The XSD datatype name matching a partial date's precision.
+
+    >>> [date_precision(d) for d in ("2025", "2025-04", "2025-04-10")]
+    ['gYear', 'gYearMonth', 'date']
+    """
+    return {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+
+
+def date_year(value: str) -> int:
+    """The year of a partial date.
+
+    >>> date_year("2025-04-10")
+    2025
+    """
+    return int(value[:4])
+
+
+def _normalise_lang_map(value: Any) -> Any:
+    # A plain string is accepted as English: the common case in hand-written data.
+    if isinstance(value, str):
+        return {"en": value}
+    return value
+
+
+def _check_decimal(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a decimal number")
+    if isinstance(value, float | int):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.replace(" ", "").replace("_", ""))
+        except InvalidOperation:
+            raise ValueError("a decimal number such as 15000.00") from None
+    return value
+
+
+class RefTo:
+    """Marks a string field as a reference to records of the given kinds.
+
+    The loader checks every reference after all files are read; a full IRI
+    (``http…``) is accepted as a reference to something outside the dataset.
+    """
+
+    __slots__ = ("kinds",)
+
+    def __init__(self, *kinds: str) -> None:
+        self.kinds = kinds
+
+    def __repr__(self) -> str:
+        return f"RefTo{self.kinds!r}"
+
+
+LocalId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]*$", max_length=120),
+]
+"""A record key: letters, digits, ``.``, ``_``, ``~``, ``-``; unique in a dataset."""
+
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+LangMap = Annotated[
+    dict[LangTag, NonEmpty],
+    BeforeValidator(_normalise_lang_map),
+    Field(min_length=1),
+]
+"""Text per language: ``{"en": "…", "ru": "…"}``; a plain string means English."""
+
+CountryCode = Annotated[str, AfterValidator(_check_country)]
+CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
+PartialDate = Annotated[str, BeforeValidator(_normalise_date), AfterValidator(_check_date)]
+"""A date with the precision the source gives: ``2025``, ``2025-04`` or ``2025-04-10``."""
+
+
+class Money(BaseModel):
+    """An amount of money: a non-negative decimal and its ISO 4217 currency."""
+
+    model_config = STRICT
+
+    value: Annotated[Decimal, BeforeValidator(_check_decimal), Field(ge=0)]
+    currency: CurrencyCode

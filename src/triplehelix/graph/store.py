@@ -1,0 +1,306 @@
+"""The knowledge graph: an embedded Oxigraph store holding records, provenance and ontology.
+
+The store is the source of truth. Records are mapped to N-Quads (``graph.rdf``) and
+written in one transaction with the RDF files given alongside them, so a load either
+lands whole or not at all; loading the same data twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+import rdflib
+
+from triplehelix.data.iris import BASE, Minter
+from triplehelix.data.loader import RecordSet, load_records, seed_path
+from triplehelix.data.readers import SourceFile
+from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
+from triplehelix.graph.rdf import build_nquads, literal
+from triplehelix.ontology import ontology_nquads
+from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
+
+__all__ = ["RDF_FORMATS", "KnowledgeGraph", "LoadReport", "Row"]
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+QUAD_FORMATS = {"nq", "trig", "jsonld"}
+INFRASTRUCTURE = {str(GRAPH_ONTOLOGY), str(GRAPH_VOCAB)}
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What a load did."""
+
+    records: int
+    rdf_files: int
+    quads_before: int
+    quads_after: int
+    graphs: int
+    run: str
+
+    @property
+    def added(self) -> int:
+        """Quads that were not in the store before."""
+        return self.quads_after - self.quads_before
+
+
+class KnowledgeGraph:
+    """An Oxigraph store with the triplehelix ontology loaded.
+
+    Args:
+        path: a folder for an on-disk store (created if missing), or None for memory.
+        read_only: open an existing on-disk store without taking the write lock.
+
+    >>> kg = KnowledgeGraph.seed()
+    >>> kg.ask('ASK { ?o skos:prefLabel "GIZ"@en }') or kg.count_of("th:Organization") > 5
+    True
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"{self.path}: no triplehelix store here", code="no-store",
+                                     hint="create one with: triplehelix load DATA --store DIR")
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                if self.path.exists() and not self.path.is_dir():
+                    raise StoreError(f"{self.path}: exists and is not a folder", code="bad-store",
+                                     hint="name a new or existing store folder")
+                self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {_first_line(exc)}",
+                             code="store-unavailable",
+                             hint="is another triplehelix process using it?") from exc
+        if not read_only:
+            self._ensure_ontology()
+
+    @classmethod
+    def seed(cls) -> KnowledgeGraph:
+        """An in-memory graph of the bundled seed world (EKTU, TSUC, PECA…)."""
+        kg = cls()
+        kg.load(load_records([seed_path()]))
+        return kg
+
+    def _ensure_ontology(self) -> None:
+        if not self.store.contains_named_graph(ox.NamedNode(str(GRAPH_ONTOLOGY))):
+            self.store.load(ontology_nquads(), ox.RdfFormat.N_QUADS)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def load(self, rs: RecordSet, *, base: str = BASE) -> LoadReport:
+        """Add validated records (and their RDF files) in one transaction.
+
+        Raises:
+            InvalidDataError: an RDF file does not parse (nothing is written).
+        """
+        before = len(self.store)
+        started = None if self._has_run(rs, base) else _now()
+        build = build_nquads(rs, base=base, started=started)
+        parts = [build.nquads]
+        minter = Minter(base)
+        for src in rs.rdf_files:
+            parts.append(_rdf_file_nquads(src, minter, build.run))
+        try:
+            self.store.load("".join(parts), ox.RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise StoreError(f"writing to the store failed: {_first_line(exc)}",
+                             hint="nothing was written") from exc
+        if self.path is not None:
+            self.store.flush()
+        return LoadReport(len(rs.records), len(rs.rdf_files), before, len(self.store),
+                          len(build.graphs) + len(rs.rdf_files), build.run)
+
+    def _has_run(self, rs: RecordSet, base: str) -> bool:
+        from triplehelix.graph.rdf import _run_key
+
+        run = f"{base}id/run/{_run_key(rs)}"
+        return self.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> ?p ?o }} }}")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> Any:
+        """Run SPARQL over the union of all graphs with the project prefixes declared.
+
+        ``bindings`` are IRIs (``http…``) or integers/strings, added as a ``VALUES`` block
+        after the query, never pasted into patterns.
+
+        Raises:
+            QueryError: the query does not parse or fails.
+        """
+        if bindings:
+            sparql = sparql + "\n" + _values(bindings)
+        try:
+            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc.msg if hasattr(exc, 'msg') else exc}",
+                             code="query-syntax") from exc
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {_first_line(exc)}") from exc
+
+    def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
+        """SELECT rows as dicts of Python values (str, int, Decimal, bool; None if unbound)."""
+        result = self.query(sparql, bindings)
+        names = [v.value for v in result.variables]
+        return [{n: to_python(sol[n]) for n in names} for sol in result]
+
+    def ask(self, sparql: str) -> bool:
+        """Answer of an ASK query."""
+        return bool(self.query(sparql))
+
+    def count_of(self, cls: str) -> int:
+        """Number of distinct instances of a class (prefixed name or IRI)."""
+        term = cls if cls.startswith("<") or ":" not in cls or "//" not in cls else f"<{cls}>"
+        rows = self.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {term} }}")
+        return int(rows[0]["n"])
+
+    def graph_names(self) -> list[str]:
+        """Every named graph, sorted."""
+        return sorted(str(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: str, out: IO[bytes], *, with_ontology: bool = False) -> None:
+        """Serialise the store (``nq``/``trig``/``jsonld`` keep the graphs; others merge them).
+
+        The ontology and vocabulary graphs are left out unless ``with_ontology``.
+        """
+        keep = [g for g in self.graph_names() if with_ontology or g not in INFRASTRUCTURE]
+        if fmt in QUAD_FORMATS:
+            quads: Iterable[ox.Quad] = (q for g in keep for q in self.store.quads_for_pattern(
+                None, None, None, ox.NamedNode(g)))
+            ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
+        else:
+            triples = self._merged(keep)
+            ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
+
+    def _merged(self, graphs: list[str]) -> Iterator[ox.Triple]:
+        from_clauses = " ".join(f"FROM <{g}>" for g in graphs)
+        result = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} {from_clauses} WHERE {{ ?s ?p ?o }}")
+        return iter(result)
+
+    def to_rdflib(self) -> rdflib.Dataset:
+        """A copy of the store as an ``rdflib.Dataset`` (default graph = union of graphs).
+
+        >>> ds = KnowledgeGraph.seed().to_rdflib()
+        >>> len(list(ds.graphs())) > 5
+        True
+        """
+        buffer = io.BytesIO()
+        self.store.dump(buffer, ox.RdfFormat.N_QUADS)
+        ds = rdflib.Dataset(default_union=True)
+        ds.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+        for prefix, ns in PREFIXES.items():
+            ds.bind(prefix, ns, replace=True)
+        return ds
+
+    def union_graph(self) -> rdflib.Graph:
+        """All data graphs (not ontology and vocabulary) merged into one rdflib Graph."""
+        buffer = io.BytesIO()
+        keep = [g for g in self.graph_names() if g not in INFRASTRUCTURE]
+        ox.serialize(self._merged(keep), buffer, ox.RdfFormat.N_TRIPLES)
+        graph = rdflib.Graph()
+        graph.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
+        return graph
+
+    def close(self) -> None:
+        """Flush an on-disk store; the object must not be used afterwards."""
+        if self.path is not None:
+            try:
+                self.store.flush()
+            except OSError:
+                pass  # read-only stores cannot flush
+        del self.store
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
+    """An RDF file as N-Quads: triples in the file's own source graph, quads as they are."""
+    doc = minter.file_document(src.name)
+    graph = ox.NamedNode(f"{doc}/content")
+    fmt = RDF_FORMATS[src.fmt]
+    try:
+        quads = [
+            q if not isinstance(q.graph_name, ox.DefaultGraph)
+            else ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(src.content, fmt, base_iri=f"{doc}/")
+        ]
+    except SyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InvalidDataError([Problem(src.name, line, None, "malformed-rdf",
+                                        f"well-formed {src.fmt.upper()}", str(exc.msg))]) from exc
+    meta = f"<{GRAPH_META}>"
+    name = src.name.replace("\\", "/").rsplit("/", 1)[-1]
+    head = [
+        f"<{doc}> a <https://w3id.org/triplehelix/ontology#SourceDocument> {meta} .",
+        f"<{doc}> <http://purl.org/dc/terms/title> {literal(name, lang='en')} {meta} .",
+        f"<{graph.value}> a <https://w3id.org/triplehelix/ontology#SourceRecord> {meta} .",
+        f"<{graph.value}> <http://purl.org/dc/terms/isPartOf> <{doc}> {meta} .",
+        f"<{graph.value}> <http://www.w3.org/ns/prov#wasGeneratedBy> <{run}> {meta} .",
+        f"<{run}> <http://www.w3.org/ns/prov#used> <{doc}> {meta} .",
+    ]
+    return "\n".join(head) + "\n" + ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
+
+
+def to_python(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value (IRIs and strings as str)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dtype = term.datatype.value
+        if dtype.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if dtype.endswith("#decimal"):
+            from decimal import Decimal
+
+            return Decimal(term.value)
+        if dtype.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+def _values(bindings: Mapping[str, str | int]) -> str:
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(_term(v) for v in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def _term(value: str | int) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if value.startswith(("http://", "https://")) and not any(c in value for c in '<>"{}|^`\\ \n'):
+        return f"<{value}>"
+    return literal(value)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

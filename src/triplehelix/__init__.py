@@ -1,0 +1,88 @@
+"""triplehelix: a knowledge graph of university–industry–government partnerships.
+
+Records → validated models → RDF store (with provenance) → NetworkX views::
+
+    >>> import triplehelix as th
+    >>> records = th.load_records([th.seed_path()])     # validate YAML/JSON/JSONL/CSV
+    >>> kg = th.KnowledgeGraph()                         # in memory; KnowledgeGraph("dir") on disk
+    >>> report = kg.load(records)                        # one transaction, idempotent
+    >>> report.added == len(kg) - report.quads_before
+    True
+    >>> rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?o a th:University }")
+    >>> rows[0]["n"] >= 2
+    True
+    >>> g = th.coparticipation_graph(kg)                 # networkx.Graph, weight = shared projects
+    >>> ds = kg.to_rdflib()                              # an rdflib.Dataset copy
+
+Importing the package has no side effects: nothing is read or parsed until used.
+"""
+
+from triplehelix._version import __version__
+from triplehelix.data.loader import RecordSet, load_records, seed_path
+from triplehelix.data.models import (
+    Cluster,
+    Document,
+    Event,
+    Grant,
+    Idea,
+    Organisation,
+    Participation,
+    Person,
+    Programme,
+    Project,
+    Sector,
+    SourceRecord,
+)
+from triplehelix.errors import (
+    ExitStatus,
+    InputError,
+    InvalidDataError,
+    Problem,
+    QueryError,
+    StoreError,
+    TriplehelixError,
+    UsageError,
+)
+from triplehelix.graph.checks import GraphCheck, check_graph
+from triplehelix.graph.network import Filters, bipartite_graph, coparticipation_graph, full_graph
+from triplehelix.graph.rdf import build_nquads
+from triplehelix.graph.stats import Stats, collect_stats
+from triplehelix.graph.store import KnowledgeGraph, LoadReport
+
+__all__ = [
+    "Cluster",
+    "Document",
+    "Event",
+    "ExitStatus",
+    "Filters",
+    "Grant",
+    "GraphCheck",
+    "Idea",
+    "InputError",
+    "InvalidDataError",
+    "KnowledgeGraph",
+    "LoadReport",
+    "Organisation",
+    "Participation",
+    "Person",
+    "Problem",
+    "Programme",
+    "Project",
+    "QueryError",
+    "RecordSet",
+    "Sector",
+    "SourceRecord",
+    "Stats",
+    "StoreError",
+    "TriplehelixError",
+    "UsageError",
+    "__version__",
+    "bipartite_graph",
+    "build_nquads",
+    "check_graph",
+    "collect_stats",
+    "coparticipation_graph",
+    "full_graph",
+    "load_records",
+    "seed_path",
+]

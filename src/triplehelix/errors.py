@@ -7,7 +7,7 @@ Every error carries a stable kebab-case ``code``, a message that names the place
     TriplehelixError                      exit 1  (internal / unexpected)
     ├── UsageError                        exit 2  bad option values, unknown names
     ├── InvalidDataError                  exit 3  records failed validation (holds every Problem)
-    ├── InputError                        exit 4  unreadable input: missing file, bad encoding, binary
+    ├── InputError                        exit 4  unreadable input: missing file, not text
     ├── StoreError                        exit 5  the store cannot be opened, written or is locked
     └── QueryError                        exit 6  SPARQL that does not parse or run
 
@@ -76,6 +76,11 @@ class Problem:
         parts = [self.where()]
         if self.field:
             parts.append(self.field)
+        if self.code.startswith("shacl-"):  # a shape's message is a whole sentence
+            text = ": ".join(parts) + f": {self.expected}"
+            if self.found is not None:
+                text += f" (value: {self.found})"
+            return f"{text} [{self.code}]"
         text = ": ".join(parts) + f": expected {self.expected}"
         if self.found is not None:
             text += f", found {self.found}"

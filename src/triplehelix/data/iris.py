@@ -55,13 +55,59 @@ PROJECT_UUID = uuid.UUID("6f1f3c1e-5a43-5b1e-9d1c-7a2b8e4f0c11")
 
 # One pinned transliteration of Cyrillic (Russian, Kazakh, Tajik letters), close to
 # the BGN/PCGN romanisation without diacritics.
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіӣҷҳ",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-     "a", "g", "q", "ng", "o", "u", "u", "h", "i", "i", "j", "h"],
-    strict=True,
-))
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіӣҷҳ",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+            "a",
+            "g",
+            "q",
+            "ng",
+            "o",
+            "u",
+            "u",
+            "h",
+            "i",
+            "i",
+            "j",
+            "h",
+        ],
+        strict=True,
+    )
+)
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -123,8 +169,20 @@ class Minter:
 
     def mint_all(self, records: Iterable[Record]) -> dict[str, str]:
         """Mint in dependency order (programmes, organisations… before what uses them)."""
-        order = (Document, SourceRecord, Sector, Programme, Organisation, Person, Project,
-                 Event, Cluster, Grant, Participation, Idea)
+        order = (
+            Document,
+            SourceRecord,
+            Sector,
+            Programme,
+            Organisation,
+            Person,
+            Project,
+            Event,
+            Cluster,
+            Grant,
+            Participation,
+            Idea,
+        )
         pending = list(records)
         for cls in order:
             for rec in pending:
@@ -133,7 +191,7 @@ class Minter:
                     self.by_key[key] = str(rec.iri) if rec.iri else self.mint(rec)
         return self.by_key
 
-    def mint(self, rec: Record) -> str:  # noqa: C901, PLR0911 - one branch per kind
+    def mint(self, rec: Record) -> str:
         """The IRI a record gets when it has no explicit ``iri``."""
         i = self.id_base
         if isinstance(rec, Organisation):
@@ -166,8 +224,9 @@ class Minter:
             slug = slugify(_latin_name(rec.name))
             return f"{i}event/{slug}-{rec.start}" if rec.start else f"{i}event/{slug}"
         if isinstance(rec, Participation):
-            key = uuid_key(self.resolve(rec.activity), self.resolve(rec.agent),
-                           f"{VOCAB}role/{rec.role}")
+            key = uuid_key(
+                self.resolve(rec.activity), self.resolve(rec.agent), f"{VOCAB}role/{rec.role}"
+            )
             return f"{i}participation/{key}"
         if isinstance(rec, Idea):
             workshop = self.resolve(rec.workshop) if rec.workshop else ""
@@ -192,11 +251,11 @@ class Minter:
 
     def contribution(self, participation_iri: str, ctype: str | None, ordinal: int) -> str:
         """IRI of the ``ordinal``-th contribution of a participation."""
-        return f"{self.id_base}contribution/{uuid_key(participation_iri, ctype or '', str(ordinal))}"
+        return (
+            f"{self.id_base}contribution/{uuid_key(participation_iri, ctype or '', str(ordinal))}"
+        )
 
     def file_document(self, file_name: str) -> str:
         """IRI of an input file taken as the source document of its records."""
         stem = file_name.replace("\\", "/").rsplit("/", 1)[-1]
         return f"{self.base}source/file-{slugify(stem) or 'stdin'}"
-
-

@@ -35,6 +35,17 @@ class Located:
     file: str
     line: int
     fmt: str
+    field_lines: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, field_path: str) -> int:
+        """The line of a (dotted) field, where the format tells it, else the record's."""
+        line, node = self.line, self.field_lines
+        for part in field_path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                break
+            node = node[part]
+            line = node.get("", line) if isinstance(node, dict) else node
+        return line
 
 
 @dataclass(slots=True)
@@ -139,8 +150,19 @@ def validate_raw(raws: Iterable[RawRecord]) -> tuple[list[Record], list[Located]
         kind = data.get("kind", raw.kind_hint)
         model = MODELS.get(kind) if isinstance(kind, str) else None
         if model is None:
-            problems.append(Problem(raw.file, raw.line, "kind", "unknown-kind",
-                                    f"one of {', '.join(MODELS)}", _show(kind)))
+            expected = f"one of {', '.join(MODELS)}"
+            if kind is None:
+                expected = "a 'kind' field, or a file named after its kind (organisations.csv)"
+            problems.append(
+                Problem(
+                    raw.file,
+                    raw.line,
+                    "kind",
+                    "unknown-kind",
+                    expected,
+                    _show(kind) if kind is not None else "none",
+                )
+            )
             continue
         if "kind" not in data:
             data = {"kind": kind, **data}
@@ -152,7 +174,7 @@ def validate_raw(raws: Iterable[RawRecord]) -> tuple[list[Record], list[Located]
             problems.extend(_problems_of(exc, raw))
             continue
         fmt = raw.file.rsplit(".", 1)[-1].lower() if "." in raw.file else "yaml"
-        where.append(Located(raw.file, raw.line, fmt))
+        where.append(Located(raw.file, raw.line, fmt, raw.field_lines))
     return records, where, problems
 
 
@@ -170,7 +192,8 @@ def _problems_of(exc: ValidationError, raw: RawRecord) -> Iterator[Problem]:
         else:
             expected = msg.removeprefix("Value error, ").removeprefix("Input should be ")
             found = _show(err["input"])
-        yield Problem(raw.file, _line_of(raw, loc), field_path, _code(typ), expected, found)
+        line = Located(raw.file, raw.line, "", raw.field_lines).line_of(".".join(loc))
+        yield Problem(raw.file, line, field_path, _code(typ), expected, found)
 
 
 def _code(pydantic_type: str) -> str:
@@ -187,21 +210,13 @@ def _field_names(raw: RawRecord) -> list[str]:
     return sorted(model.model_fields) if model else []
 
 
-def _line_of(raw: RawRecord, loc: list[str]) -> int:
-    line, node = raw.line, raw.field_lines
-    for part in loc:
-        if not isinstance(node, dict) or part not in node:
-            break
-        node = node[part]
-        line = node.get("", line) if isinstance(node, dict) else node
-    return line
-
-
 def _split_lists(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     """CSV cells hold lists as ``a|b|c``."""
     fields = _list_fields(model)
-    return {k: (v.split(LIST_SEPARATOR) if k in fields and isinstance(v, str) else v)
-            for k, v in data.items()}
+    return {
+        k: (v.split(LIST_SEPARATOR) if k in fields and isinstance(v, str) else v)
+        for k, v in data.items()
+    }
 
 
 @cache
@@ -243,8 +258,14 @@ def cross_check(records: list[Record], where: list[Located]) -> Iterator[Problem
         key = record_key(rec)
         if key in first:
             prev = first[key]
-            yield Problem(loc.file, loc.line, "id", "duplicate-id",
-                          f"an id used once (first used at {prev.file}:{prev.line})", key)
+            yield Problem(
+                loc.file,
+                loc.line_of("id"),
+                "id",
+                "duplicate-id",
+                f"an id used once (first used at {prev.file}:{prev.line})",
+                _show(key),
+            )
             continue
         first[key] = loc
         if rec.id is not None:
@@ -261,11 +282,33 @@ def cross_check(records: list[Record], where: list[Located]) -> Iterator[Problem
                 if kind is None and "sector" in allowed and ref in BUILTIN_SECTORS:
                     continue
                 if kind is None:
-                    yield Problem(loc.file, loc.line, path, "unknown-reference",
-                                  f"the id of a {' or '.join(allowed)} record in the dataset", ref)
+                    yield Problem(
+                        loc.file,
+                        loc.line_of(path),
+                        path,
+                        "unknown-reference",
+                        f"the id of {_kinds(allowed)} record in the dataset, or an IRI",
+                        _show(ref),
+                    )
                 elif kind not in allowed:
-                    yield Problem(loc.file, loc.line, path, "wrong-reference",
-                                  f"the id of a {' or '.join(allowed)} record", f"{ref} (a {kind})")
+                    yield Problem(
+                        loc.file,
+                        loc.line_of(path),
+                        path,
+                        "wrong-reference",
+                        f"the id of {_kinds(allowed)} record",
+                        f"{_show(ref)}, {_kinds((kind,))}",
+                    )
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    """Kinds with the right article.
+
+    >>> _kinds(("organisation", "person")), _kinds(("project",))
+    ('an organisation or person', 'a project')
+    """
+    article = "an" if kinds[0][0] in "aeiou" else "a"
+    return f"{article} {' or '.join(kinds)}"
 
 
 def _show(value: Any, limit: int = 60) -> str:

@@ -114,7 +114,12 @@ ContributionType = Literal[
 Stage = Literal["why", "what", "how"]
 HORIZON_YEARS = (2025, 2030, 2035, 2040, 2045, 2050)
 BUILTIN_SECTORS = (
-    "food-industry", "agriculture", "logistics", "construction", "eco-products", "education",
+    "food-industry",
+    "agriculture",
+    "logistics",
+    "construction",
+    "eco-products",
+    "education",
 )
 """Sector concepts the vocabulary ships; datasets may define more with ``kind: sector``."""
 

@@ -12,7 +12,6 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,10 +30,24 @@ __all__ = [
     "read_source",
 ]
 
-RECORD_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
-                   ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv"}
-RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld",
-                ".rdf": "rdfxml", ".owl": "rdfxml"}
+RECORD_SUFFIXES = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+RDF_SUFFIXES = {
+    ".ttl": "ttl",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+}
 # Formats that are parsed whole in memory get a size limit; streaming ones do not.
 MAX_BYTES = {"yaml": 16 * 2**20, "json": 256 * 2**20}
 
@@ -102,15 +115,19 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path | None]]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES | RDF_SUFFIXES
             )
             out.extend((str(p), p) for p in found)
         elif path.is_file():
             out.append((raw, path))
         else:
-            raise InputError(f"{raw}: no such file or folder", code="file-not-found",
-                             hint="check the path; use - for standard input")
+            raise InputError(
+                f"{raw}: no such file or folder",
+                code="file-not-found",
+                hint="check the path; use - for standard input",
+            )
     return out
 
 
@@ -128,14 +145,22 @@ def read_source(name: str, path: Path | None, fmt: str | None = None) -> SourceF
         return src
     limit = MAX_BYTES.get(fmt)
     if limit is not None and len(content) > limit:
-        src.problems.append(Problem(name, None, None, "file-too-large",
-                                    f"a {fmt.upper()} file of at most {limit // 2**20} MiB "
-                                    "(use JSON Lines or CSV for bulk data)",
-                                    f"{len(content) / 2**20:.1f} MiB"))
+        src.problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                "file-too-large",
+                f"a {fmt.upper()} file of at most {limit // 2**20} MiB "
+                "(use JSON Lines or CSV for bulk data)",
+                f"{len(content) / 2**20:.1f} MiB",
+            )
+        )
         return src
     if not text.strip():
-        src.problems.append(Problem(name, None, None, "empty-file", "at least one record",
-                                    "an empty file"))
+        src.problems.append(
+            Problem(name, None, None, "empty-file", "at least one record", "an empty file")
+        )
         return src
     hint = kind_from_name(path.stem) if path else None
     reader = {"yaml": _read_yaml, "json": _read_json, "jsonl": _read_jsonl, "csv": _read_csv}
@@ -149,38 +174,62 @@ def _sniff(content: bytes) -> str:
         return "json"
     if head == b"{":
         lines = [ln for ln in content.splitlines() if ln.strip()]
-        return "jsonl" if len(lines) > 1 and all(ln.lstrip()[:1] == b"{" for ln in lines) else "json"
+        return (
+            "jsonl" if len(lines) > 1 and all(ln.lstrip()[:1] == b"{" for ln in lines) else "json"
+        )
     return "yaml"
 
 
 def _decode(src: SourceFile) -> str | None:
     data = src.content
     if b"\x00" in data[:8192]:
-        src.problems.append(Problem(src.name, None, None, "not-text",
-                                    "a UTF-8 text file (YAML, JSON, JSON Lines or CSV)",
-                                    "binary data (NUL bytes)"))
+        src.problems.append(
+            Problem(
+                src.name,
+                None,
+                None,
+                "not-text",
+                "a UTF-8 text file (YAML, JSON, JSON Lines or CSV)",
+                "binary data (NUL bytes)",
+            )
+        )
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        src.problems.append(Problem(src.name, line, None, "bad-encoding", "UTF-8 text",
-                                    f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
+        src.problems.append(
+            Problem(
+                src.name,
+                line,
+                None,
+                "bad-encoding",
+                "UTF-8 text",
+                f"byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            )
+        )
         return None
 
 
 def _add(src: SourceFile, value: Any, line: int, hint: str | None, lines: Any = None) -> None:
     if isinstance(value, dict):
-        src.records.append(RawRecord(dict(value), src.name, line, hint,
-                                     lines if isinstance(lines, dict) else {}))
+        src.records.append(
+            RawRecord(dict(value), src.name, line, hint, lines if isinstance(lines, dict) else {})
+        )
     else:
-        src.problems.append(Problem(src.name, line, None, "not-a-record",
-                                    "a record (a mapping of field names to values)",
-                                    _show(value)))
+        src.problems.append(
+            Problem(
+                src.name,
+                line,
+                None,
+                "not-a-record",
+                "a record (a mapping of field names to values)",
+                _show(value),
+            )
+        )
 
 
-def _add_container(src: SourceFile, value: Any, line: int, hint: str | None,
-                   line_of: Any) -> None:
+def _add_container(src: SourceFile, value: Any, line: int, hint: str | None, line_of: Any) -> None:
     """A top-level value: a list of records, a mapping of kind → records, or one record."""
     if isinstance(value, list):
         for i, item in enumerate(value):
@@ -190,8 +239,16 @@ def _add_container(src: SourceFile, value: Any, line: int, hint: str | None,
             kind = kind_from_name(str(key))
             key_line = line_of(value, key, line)
             if not isinstance(items, list):
-                src.problems.append(Problem(src.name, key_line, str(key), "not-a-list",
-                                            f"a list of {kind} records", _show(items)))
+                src.problems.append(
+                    Problem(
+                        src.name,
+                        key_line,
+                        str(key),
+                        "not-a-list",
+                        f"a list of {kind} records",
+                        _show(items),
+                    )
+                )
                 continue
             for i, item in enumerate(items):
                 _add(src, item, line_of(items, i, key_line), kind, _lines(item))
@@ -200,6 +257,7 @@ def _add_container(src: SourceFile, value: Any, line: int, hint: str | None,
 
 
 # -- YAML ---------------------------------------------------------------------------------
+
 
 class _LineDict(dict[str, Any]):
     """A mapping that remembers the line of itself and of each key."""
@@ -218,12 +276,16 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers
-         if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    ch: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                              list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
@@ -234,7 +296,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) or key is None:
             raise yaml.constructor.ConstructorError(
-                None, None, "expected a plain key", key_node.start_mark)
+                None, None, "expected a plain key", key_node.start_mark
+            )
         out[str(key)] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
@@ -260,8 +323,10 @@ def _lines(value: Any) -> dict[str, Any]:
         if isinstance(sub, _LineDict):
             out[key] = _lines(sub) | {"": line}
         elif isinstance(sub, _LineList):
-            out[key] = {"": line} | {str(i): (_lines(v) | {"": ln}) if isinstance(v, _LineDict)
-                                     else ln for i, (v, ln) in enumerate(zip(sub, sub.item_lines, strict=True))}
+            out[key] = {"": line} | {
+                str(i): (_lines(v) | {"": ln}) if isinstance(v, _LineDict) else ln
+                for i, (v, ln) in enumerate(zip(sub, sub.item_lines, strict=True))
+            }
         else:
             out[key] = line
     return out
@@ -277,16 +342,32 @@ def _yaml_line_of(container: Any, key: Any, default: int) -> int:
 
 def _read_yaml(src: SourceFile, text: str, hint: str | None) -> None:
     try:
-        docs = list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - a SafeLoader subclass
+        docs = list(yaml.load_all(text, Loader=_Loader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        src.problems.append(Problem(src.name, mark.line + 1 if mark else None, None,
-                                    "malformed-yaml", "well-formed YAML", str(problem)))
+        src.problems.append(
+            Problem(
+                src.name,
+                mark.line + 1 if mark else None,
+                None,
+                "malformed-yaml",
+                "well-formed YAML",
+                str(problem),
+            )
+        )
         return
     except RecursionError:
-        src.problems.append(Problem(src.name, None, None, "malformed-yaml",
-                                    "YAML nested less deeply", "too deep nesting"))
+        src.problems.append(
+            Problem(
+                src.name,
+                None,
+                None,
+                "malformed-yaml",
+                "YAML nested less deeply",
+                "too deep nesting",
+            )
+        )
         return
     for doc in docs:
         if doc is None:
@@ -297,9 +378,18 @@ def _read_yaml(src: SourceFile, text: str, hint: str | None) -> None:
 
 # -- JSON and JSON Lines -----------------------------------------------------------------
 
+
 def _json_problem(src: SourceFile, exc: json.JSONDecodeError, line_offset: int = 0) -> None:
-    src.problems.append(Problem(src.name, exc.lineno + line_offset, None, "malformed-json",
-                                "well-formed JSON", f"{exc.msg} (column {exc.colno})"))
+    src.problems.append(
+        Problem(
+            src.name,
+            exc.lineno + line_offset,
+            None,
+            "malformed-json",
+            "well-formed JSON",
+            f"{exc.msg} (column {exc.colno})",
+        )
+    )
 
 
 def _read_json(src: SourceFile, text: str, hint: str | None) -> None:
@@ -309,8 +399,16 @@ def _read_json(src: SourceFile, text: str, hint: str | None) -> None:
         _json_problem(src, exc)
         return
     except RecursionError:
-        src.problems.append(Problem(src.name, None, None, "malformed-json",
-                                    "JSON nested less deeply", "too deep nesting"))
+        src.problems.append(
+            Problem(
+                src.name,
+                None,
+                None,
+                "malformed-json",
+                "JSON nested less deeply",
+                "too deep nesting",
+            )
+        )
         return
     lines = _json_item_lines(text, value)
 
@@ -370,13 +468,22 @@ def _read_jsonl(src: SourceFile, text: str, hint: str | None) -> None:
             _json_problem(src, exc, number - 1)
             continue
         except RecursionError:
-            src.problems.append(Problem(src.name, number, None, "malformed-json",
-                                        "JSON nested less deeply", "too deep nesting"))
+            src.problems.append(
+                Problem(
+                    src.name,
+                    number,
+                    None,
+                    "malformed-json",
+                    "JSON nested less deeply",
+                    "too deep nesting",
+                )
+            )
             continue
         _add(src, value, number, hint)
 
 
 # -- CSV ------------------------------------------------------------------------------------
+
 
 def _read_csv(src: SourceFile, text: str, hint: str | None) -> None:
     first = text.split("\n", 1)[0]
@@ -388,9 +495,16 @@ def _read_csv(src: SourceFile, text: str, hint: str | None) -> None:
         src.problems.append(Problem(src.name, 1, None, "malformed-csv", "a header row", str(exc)))
         return
     if len(set(header)) != len(header) or not all(header):
-        src.problems.append(Problem(src.name, 1, None, "malformed-csv",
-                                    "a header row of distinct, non-empty column names",
-                                    _show(header)))
+        src.problems.append(
+            Problem(
+                src.name,
+                1,
+                None,
+                "malformed-csv",
+                "a header row of distinct, non-empty column names",
+                _show(header),
+            )
+        )
         return
     line = reader.line_num + 1
     while True:
@@ -399,13 +513,22 @@ def _read_csv(src: SourceFile, text: str, hint: str | None) -> None:
         except StopIteration:
             break
         except csv.Error as exc:
-            src.problems.append(Problem(src.name, line, None, "malformed-csv",
-                                        "well-formed CSV", str(exc)))
+            src.problems.append(
+                Problem(src.name, line, None, "malformed-csv", "well-formed CSV", str(exc))
+            )
             break
         if any(cell.strip() for cell in row):
             if len(row) != len(header):
-                src.problems.append(Problem(src.name, line, None, "malformed-csv",
-                                            f"{len(header)} columns", f"{len(row)}"))
+                src.problems.append(
+                    Problem(
+                        src.name,
+                        line,
+                        None,
+                        "malformed-csv",
+                        f"{len(header)} columns",
+                        f"{len(row)}",
+                    )
+                )
             else:
                 _add(src, _unflatten(header, row), line, hint)
         line = reader.line_num + 1
@@ -434,5 +557,9 @@ def _unflatten(header: list[str], row: list[str]) -> dict[str, Any]:
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else repr(value)
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str)
+        if not isinstance(value, str)
+        else repr(value)
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"

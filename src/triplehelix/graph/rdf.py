@@ -10,8 +10,9 @@ object per triple (see ``perf-notes.md``: that is where the time goes).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD
 
@@ -123,8 +124,10 @@ class _Triples:
             self.add(p, literal(text, lang=lang))
 
     def dates(self, rec: Record) -> None:
-        for attr, p_date, p_year in (("start", SDO.startDate, TH.startYear),
-                                     ("end", SDO.endDate, TH.endYear)):
+        for attr, p_date, p_year in (
+            ("start", SDO.startDate, TH.startYear),
+            ("end", SDO.endDate, TH.endYear),
+        ):
             value = getattr(rec, attr, None)
             if value:
                 self.add(p_date, literal(value, datatype=str(XSD) + date_precision(value)))
@@ -136,7 +139,9 @@ class _Triples:
         node = f"{owner}#amount"
         self.iri(SDO.amount, node)
         self.rows.append((_i(node), A, _i(SDO.MonetaryAmount)))
-        self.rows.append((_i(node), _i(SDO.value), literal(str(amount.value), datatype=str(XSD.decimal))))
+        self.rows.append(
+            (_i(node), _i(SDO.value), literal(str(amount.value), datatype=str(XSD.decimal)))
+        )
         self.rows.append((_i(node), _i(SDO.currency), literal(amount.currency)))
 
 
@@ -198,13 +203,22 @@ def _check_collisions(rs: RecordSet, minter: Minter) -> None:
         iri = minter.by_key[key]
         if iri in seen and seen[iri][0] != key:
             other, where = seen[iri]
-            problems.append(Problem(loc.file, loc.line, "id", "iri-collision",
-                                    f"a record distinct from '{other}' ({where.file}:{where.line}); "
-                                    "both mint the same IRI — give one an 'iri' or an identifier",
-                                    iri))
+            problems.append(
+                Problem(
+                    loc.file,
+                    loc.line,
+                    "id",
+                    "iri-collision",
+                    f"a record distinct from '{other}' ({where.file}:{where.line}); "
+                    "both mint the same IRI — give one an 'iri' or an identifier",
+                    iri,
+                )
+            )
         seen.setdefault(iri, (key, loc))
     if problems:
-        raise InvalidDataError(problems, hint="records that are the same thing should be one record")
+        raise InvalidDataError(
+            problems, hint="records that are the same thing should be one record"
+        )
 
 
 class _Meta:
@@ -240,8 +254,11 @@ class _Meta:
         iri = f"{doc}/{unit}-{loc.line}"
         if doc not in self.seen:
             self.seen.add(doc)
-            self._doc(doc, {"en": loc.file.replace("\\", "/").rsplit("/", 1)[-1]},
-                      self.rs.files.get(loc.file))
+            self._doc(
+                doc,
+                {"en": loc.file.replace("\\", "/").rsplit("/", 1)[-1]},
+                self.rs.files.get(loc.file),
+            )
         if iri not in self.seen:
             self.seen.add(iri)
             self.rows.extend(self._record(iri, doc, f"{unit} {loc.line}").rows)
@@ -256,7 +273,10 @@ class _Meta:
             if rec.publisher:
                 t.add(DCTERMS.publisher, literal(rec.publisher))
             if rec.issued:
-                t.add(DCTERMS.issued, literal(rec.issued, datatype=str(XSD) + date_precision(rec.issued)))
+                t.add(
+                    DCTERMS.issued,
+                    literal(rec.issued, datatype=str(XSD) + date_precision(rec.issued)),
+                )
             if rec.license:
                 t.add(DCTERMS.license, literal(rec.license))
             t.labels(SDO.description, rec.description)
@@ -282,6 +302,7 @@ class _Meta:
 
 
 # -- one function per record kind ----------------------------------------------------------
+
 
 def _map(rec: Record, t: _Triples, m: Minter) -> None:
     t.labels(SDO.description, rec.description)
@@ -444,7 +465,7 @@ def _idea(rec: Idea, t: _Triples, m: Minter) -> None:
     t.iri(TH.collectedAt, m.resolve(rec.workshop) if rec.workshop else None)
 
 
-_MAPPERS = {
+_MAPPERS: dict[type[Record], Callable[[Any, _Triples, Minter], None]] = {
     Organisation: _organisation,
     Person: _person,
     Programme: _programme,

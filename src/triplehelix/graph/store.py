@@ -7,6 +7,7 @@ lands whole or not at all; loading the same data twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Mapping
@@ -76,18 +77,26 @@ class KnowledgeGraph:
                 self.store = ox.Store()
             elif read_only:
                 if not (self.path / "CURRENT").exists():
-                    raise StoreError(f"{self.path}: no triplehelix store here", code="no-store",
-                                     hint="create one with: triplehelix load DATA --store DIR")
+                    raise StoreError(
+                        f"{self.path}: no triplehelix store here",
+                        code="no-store",
+                        hint="create one with: triplehelix load DATA --store DIR",
+                    )
                 self.store = ox.Store.read_only(str(self.path))
             else:
                 if self.path.exists() and not self.path.is_dir():
-                    raise StoreError(f"{self.path}: exists and is not a folder", code="bad-store",
-                                     hint="name a new or existing store folder")
+                    raise StoreError(
+                        f"{self.path}: exists and is not a folder",
+                        code="bad-store",
+                        hint="name a new or existing store folder",
+                    )
                 self.store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"{self.path}: cannot open the store: {_first_line(exc)}",
-                             code="store-unavailable",
-                             hint="is another triplehelix process using it?") from exc
+            raise StoreError(
+                f"{self.path}: cannot open the store: {_first_line(exc)}",
+                code="store-unavailable",
+                hint="is another triplehelix process using it?",
+            ) from exc
         if not read_only:
             self._ensure_ontology()
 
@@ -120,12 +129,19 @@ class KnowledgeGraph:
         try:
             self.store.load("".join(parts), ox.RdfFormat.N_QUADS)
         except OSError as exc:
-            raise StoreError(f"writing to the store failed: {_first_line(exc)}",
-                             hint="nothing was written") from exc
+            raise StoreError(
+                f"writing to the store failed: {_first_line(exc)}", hint="nothing was written"
+            ) from exc
         if self.path is not None:
             self.store.flush()
-        return LoadReport(len(rs.records), len(rs.rdf_files), before, len(self.store),
-                          len(build.graphs) + len(rs.rdf_files), build.run)
+        return LoadReport(
+            len(rs.records),
+            len(rs.rdf_files),
+            before,
+            len(self.store),
+            len(build.graphs) + len(rs.rdf_files),
+            build.run,
+        )
 
     def _has_run(self, rs: RecordSet, base: str) -> bool:
         from triplehelix.graph.rdf import _run_key
@@ -152,8 +168,10 @@ class KnowledgeGraph:
         try:
             return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc.msg if hasattr(exc, 'msg') else exc}",
-                             code="query-syntax") from exc
+            raise QueryError(
+                f"SPARQL syntax error: {exc.msg if hasattr(exc, 'msg') else exc}",
+                code="query-syntax",
+            ) from exc
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"query failed: {_first_line(exc)}") from exc
 
@@ -175,7 +193,9 @@ class KnowledgeGraph:
 
     def graph_names(self) -> list[str]:
         """Every named graph, sorted."""
-        return sorted(str(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            str(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
 
     def dump(self, fmt: str, out: IO[bytes], *, with_ontology: bool = False) -> None:
         """Serialise the store (``nq``/``trig``/``jsonld`` keep the graphs; others merge them).
@@ -184,8 +204,11 @@ class KnowledgeGraph:
         """
         keep = [g for g in self.graph_names() if with_ontology or g not in INFRASTRUCTURE]
         if fmt in QUAD_FORMATS:
-            quads: Iterable[ox.Quad] = (q for g in keep for q in self.store.quads_for_pattern(
-                None, None, None, ox.NamedNode(g)))
+            quads: Iterable[ox.Quad] = (
+                q
+                for g in keep
+                for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+            )
             ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
         else:
             triples = self._merged(keep)
@@ -194,6 +217,7 @@ class KnowledgeGraph:
     def _merged(self, graphs: list[str]) -> Iterator[ox.Triple]:
         from_clauses = " ".join(f"FROM <{g}>" for g in graphs)
         result = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} {from_clauses} WHERE {{ ?s ?p ?o }}")
+        assert isinstance(result, ox.QueryTriples)
         return iter(result)
 
     def to_rdflib(self) -> rdflib.Dataset:
@@ -203,10 +227,12 @@ class KnowledgeGraph:
         >>> len(list(ds.graphs())) > 5
         True
         """
-        buffer = io.BytesIO()
-        self.store.dump(buffer, ox.RdfFormat.N_QUADS)
         ds = rdflib.Dataset(default_union=True)
-        ds.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+        # Graph by graph as N-Triples: rdflib 7.6's N-Quads parser warns (deprecated API).
+        for name in self.graph_names():
+            buffer = io.BytesIO()
+            self.store.dump(buffer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+            ds.graph(rdflib.URIRef(name)).parse(data=buffer.getvalue().decode("utf-8"), format="nt")
         for prefix, ns in PREFIXES.items():
             ds.bind(prefix, ns, replace=True)
         return ds
@@ -223,10 +249,8 @@ class KnowledgeGraph:
     def close(self) -> None:
         """Flush an on-disk store; the object must not be used afterwards."""
         if self.path is not None:
-            try:
+            with contextlib.suppress(OSError):  # read-only stores cannot flush
                 self.store.flush()
-            except OSError:
-                pass  # read-only stores cannot flush
         del self.store
 
     def __enter__(self) -> KnowledgeGraph:
@@ -243,14 +267,25 @@ def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
     fmt = RDF_FORMATS[src.fmt]
     try:
         quads = [
-            q if not isinstance(q.graph_name, ox.DefaultGraph)
+            q
+            if not isinstance(q.graph_name, ox.DefaultGraph)
             else ox.Quad(q.subject, q.predicate, q.object, graph)
             for q in ox.parse(src.content, fmt, base_iri=f"{doc}/")
         ]
     except SyntaxError as exc:
         line = getattr(exc, "lineno", None)
-        raise InvalidDataError([Problem(src.name, line, None, "malformed-rdf",
-                                        f"well-formed {src.fmt.upper()}", str(exc.msg))]) from exc
+        raise InvalidDataError(
+            [
+                Problem(
+                    src.name,
+                    line,
+                    None,
+                    "malformed-rdf",
+                    f"well-formed {src.fmt.upper()}",
+                    str(exc.msg),
+                )
+            ]
+        ) from exc
     meta = f"<{GRAPH_META}>"
     name = src.name.replace("\\", "/").rsplit("/", 1)[-1]
     head = [
@@ -261,7 +296,8 @@ def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
         f"<{graph.value}> <http://www.w3.org/ns/prov#wasGeneratedBy> <{run}> {meta} .",
         f"<{run}> <http://www.w3.org/ns/prov#used> <{doc}> {meta} .",
     ]
-    return "\n".join(head) + "\n" + ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
+    body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    return "\n".join(head) + "\n" + body.decode("utf-8")
 
 
 def to_python(term: Any) -> Any:

@@ -1,0 +1,5 @@
+"""``python -m triplehelix``."""
+
+from triplehelix.cli.main import main
+
+main()

@@ -1,0 +1,49 @@
+"""Terminal output: messages on stderr, data on stdout, tables only where they help."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from triplehelix.errors import Problem
+
+__all__ = ["err", "print_problems", "print_table", "write_json"]
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: Sequence[Problem], *, title: str = "") -> None:
+    """Every problem, one per line: ``file:line: field: expected …, found … [code]``."""
+    if title:
+        err.print(title, markup=False)
+    for p in problems:
+        err.print(f"  {p}", markup=False)
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A table on stdout: aligned on a terminal, tab-separated in a pipe."""
+    rows = list(rows)
+    if sys.stdout.isatty():
+        table = Table(title=title, title_justify="left", show_edge=False)
+        for c in columns:
+            table.add_column(c, justify="right" if c in ("n", "count", "quads") else "left")
+        for r in rows:
+            table.add_row(*(str(v) for v in r))
+        Console(highlight=False).print(table)
+    else:
+        out = sys.stdout
+        if title:
+            out.write(f"# {title}\n")
+        out.write("\t".join(columns) + "\n")
+        for r in rows:
+            out.write("\t".join(str(v) for v in r) + "\n")
+
+
+def write_json(value: Any) -> None:
+    """Pretty JSON on stdout."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,93 @@
+"""What is in a store: counts by class, helix sphere and country; graphs; size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store import KnowledgeGraph
+
+__all__ = ["Stats", "collect_stats"]
+
+BY_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(th:)))
+} GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+BY_SPHERE = """
+SELECT ?sphere (COUNT(DISTINCT ?o) AS ?n) WHERE {
+  ?o a th:Organization ; a/rdfs:subClassOf*/th:helixSphere ?s .
+  BIND(STRAFTER(STR(?s), "/helix/") AS ?sphere)
+} GROUP BY ?sphere ORDER BY DESC(?n) ?sphere
+"""
+BY_COUNTRY = """
+SELECT ?country (COUNT(DISTINCT ?o) AS ?n) WHERE {
+  ?o a th:Organization ; th:country ?c .
+  BIND(STRAFTER(STR(?c), "/country/") AS ?country)
+} GROUP BY ?country ORDER BY DESC(?n) ?country
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts describing a store. Country keys are ISO 3166-1 alpha-3 (EU authority)."""
+
+    quads: int
+    by_class: dict[str, int] = field(default_factory=dict)
+    by_sphere: dict[str, int] = field(default_factory=dict)
+    by_country: dict[str, int] = field(default_factory=dict)
+    graphs: dict[str, int] = field(default_factory=dict)
+    store_bytes: int | None = None
+    location: str = "memory"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        return {
+            "location": self.location,
+            "quads": self.quads,
+            "store_bytes": self.store_bytes,
+            "graphs": self.graphs,
+            "by_class": self.by_class,
+            "by_sphere": self.by_sphere,
+            "by_country": self.by_country,
+        }
+
+
+def collect_stats(kg: KnowledgeGraph) -> Stats:
+    """Count a store's contents.
+
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> s = collect_stats(KnowledgeGraph.seed())
+    >>> s.by_class["Organization"] >= 5 and s.graphs["source records"] >= 1
+    True
+    """
+    by_class = {r["class"].rsplit("#", 1)[-1]: int(r["n"]) for r in kg.select(BY_CLASS)}
+    by_sphere = {r["sphere"]: int(r["n"]) for r in kg.select(BY_SPHERE)}
+    by_country = {r["country"]: int(r["n"]) for r in kg.select(BY_COUNTRY)}
+    infrastructure = {
+        str(GRAPH_META): "meta",
+        str(GRAPH_ONTOLOGY): "ontology",
+        str(GRAPH_VOCAB): "vocabulary",
+    }
+    graphs: dict[str, int] = {"source records": 0, "meta": 0, "ontology": 0, "vocabulary": 0}
+    for name in kg.graph_names():
+        key = infrastructure.get(name, "source records")
+        graphs[key] += 1
+    size = _folder_size(kg.path) if kg.path is not None else None
+    return Stats(
+        len(kg),
+        by_class,
+        by_sphere,
+        by_country,
+        graphs,
+        size,
+        str(kg.path) if kg.path is not None else "memory",
+    )
+
+
+def _folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

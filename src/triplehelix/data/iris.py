@@ -117,12 +117,12 @@ def slugify(text: str, limit: int = 60) -> str:
     'deutsche-gesellschaft-fur-internationale-zusammenarbeit'
     >>> slugify("Восточно-Казахстанский технический университет")
     'vostochno-kazakhstanskiy-tekhnicheskiy-universitet'
-    >>> slugify("Oʻzbekiston")
-    'ozbekiston'
+    >>> slugify("Oʻzbekiston"), slugify("Erasmus+ KA2")
+    ('ozbekiston', 'erasmus-plus-ka2')
     """
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("ʻ", "").replace("ʼ", "").replace("'", "").replace("’", "")
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text)
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).replace("+", " plus ")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")

@@ -29,6 +29,7 @@ from triplehelix.data.types import (
     STRICT,
     CountryCode,
     LangMap,
+    LangTag,
     LocalId,
     Money,
     PartialDate,
@@ -329,6 +330,7 @@ class Document(Record):
     publisher: str | None = None
     issued: PartialDate | None = None
     license: str | None = None
+    language: LangTag | None = None
     primary: bool = False
 
 

@@ -5,6 +5,11 @@ source record that states it, with ``prov:wasDerivedFrom`` pointing at those rec
 documents, source records and the ingest run are described in the ``meta`` graph.
 The output is N-Quads text, which Oxigraph's bulk loader ingests without a Python
 object per triple (see ``perf-notes.md``: that is where the time goes).
+
+Every triple is also written once to the default graph, which therefore holds the set
+union of all named graphs. Queries run on it, not on Oxigraph's "default graph as union"
+mode: that mode is a bag, so a fact stated by two records would be counted twice
+(``COUNT``, ``SUM``) and rows would multiply across patterns.
 """
 
 from __future__ import annotations
@@ -181,7 +186,10 @@ def build_nquads(rs: RecordSet, *, base: str = BASE, started: str | None = None)
             g = _i(src)
             graphs.add(src)
             lines.extend(f"{s} {p} {o} {g} .\n" for s, p, o in node.rows)
-    lines.extend(meta.quads(started))
+        lines.extend(f"{s} {p} {o} .\n" for s, p, o in node.rows)  # the union, see module doc
+    for quad in meta.quads(started):
+        lines.append(quad)
+        lines.append(quad.removesuffix(f" {META} .\n") + " .\n")
     graphs.add(str(GRAPH_META))
     return Build("".join(lines), len(lines), graphs, run, iris)
 
@@ -228,6 +236,7 @@ class _Meta:
         self.minter, self.run, self.rs = minter, run, rs
         self.rows: list[tuple[str, str, str]] = []
         self.seen: set[str] = set()
+        self.primary = {d.id: d.primary for d in rs.records if isinstance(d, Document)}
 
     def _doc(self, iri: str, title: dict[str, str], sha: str | None = None) -> None:
         t = _Triples(iri)
@@ -279,11 +288,16 @@ class _Meta:
                 )
             if rec.license:
                 t.add(DCTERMS.license, literal(rec.license))
+            if rec.language:
+                t.add(DCTERMS.language, literal(rec.language, datatype=str(XSD.language)))
             t.labels(SDO.description, rec.description)
             self.rows.extend(t.rows)
         else:
             doc = self.minter.resolve(rec.document)
             t = self._record(iri, doc, rec.locator)
+            # Originals (grant agreements, official lists) vs secondary sources (news).
+            primary = self.primary.get(rec.document, False)
+            t.iri(PROV.hadPrimarySource if primary else PROV.wasDerivedFrom, doc)
             t.labels(SDO.text, rec.text)
             self.rows.extend(t.rows)
 

@@ -7,7 +7,6 @@ lands whole or not at all; loading the same data twice changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,6 +38,7 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 QUAD_FORMATS = {"nq", "trig", "jsonld"}
 INFRASTRUCTURE = {str(GRAPH_ONTOLOGY), str(GRAPH_VOCAB)}
 Row = dict[str, Any]
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,7 @@ class KnowledgeGraph:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -109,7 +110,8 @@ class KnowledgeGraph:
 
     def _ensure_ontology(self) -> None:
         if not self.store.contains_named_graph(ox.NamedNode(str(GRAPH_ONTOLOGY))):
-            self.store.load(ontology_nquads(), ox.RdfFormat.N_QUADS)
+            quads = list(ox.parse(ontology_nquads(), ox.RdfFormat.N_QUADS))
+            self.store.extend([*quads, *(_in_union(q) for q in quads)])
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -166,7 +168,7 @@ class KnowledgeGraph:
         if bindings:
             sparql = sparql + "\n" + _values(bindings)
         try:
-            return self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return self.store.query(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(
                 f"SPARQL syntax error: {exc.msg if hasattr(exc, 'msg') else exc}",
@@ -215,10 +217,18 @@ class KnowledgeGraph:
             ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
 
     def _merged(self, graphs: list[str]) -> Iterator[ox.Triple]:
-        from_clauses = " ".join(f"FROM <{g}>" for g in graphs)
-        result = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} {from_clauses} WHERE {{ ?s ?p ?o }}")
-        assert isinstance(result, ox.QueryTriples)
-        return iter(result)
+        """The set union of some named graphs (each triple once)."""
+        if set(graphs) == set(self.graph_names()):  # the default graph is that union
+            for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+                yield q.triple
+            return
+        names = " ".join(f"<{g}>" for g in graphs)
+        result = self.store.query(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            yield ox.Triple(row["s"], row["p"], row["o"])
 
     def to_rdflib(self) -> rdflib.Dataset:
         """A copy of the store as an ``rdflib.Dataset`` (default graph = union of graphs).
@@ -248,9 +258,8 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         """Flush an on-disk store; the object must not be used afterwards."""
-        if self.path is not None:
-            with contextlib.suppress(OSError):  # read-only stores cannot flush
-                self.store.flush()
+        if self.path is not None and not self.read_only:
+            self.store.flush()
         del self.store
 
     def __enter__(self) -> KnowledgeGraph:
@@ -286,18 +295,25 @@ def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
                 )
             ]
         ) from exc
-    meta = f"<{GRAPH_META}>"
     name = src.name.replace("\\", "/").rsplit("/", 1)[-1]
+    th = "https://w3id.org/triplehelix/ontology#"
     head = [
-        f"<{doc}> a <https://w3id.org/triplehelix/ontology#SourceDocument> {meta} .",
-        f"<{doc}> <http://purl.org/dc/terms/title> {literal(name, lang='en')} {meta} .",
-        f"<{graph.value}> a <https://w3id.org/triplehelix/ontology#SourceRecord> {meta} .",
-        f"<{graph.value}> <http://purl.org/dc/terms/isPartOf> <{doc}> {meta} .",
-        f"<{graph.value}> <http://www.w3.org/ns/prov#wasGeneratedBy> <{run}> {meta} .",
-        f"<{run}> <http://www.w3.org/ns/prov#used> <{doc}> {meta} .",
+        (f"<{doc}>", f"<{RDF_TYPE}>", f"<{th}SourceDocument>"),
+        (f"<{doc}>", "<http://purl.org/dc/terms/title>", literal(name, lang="en")),
+        (f"<{graph.value}>", f"<{RDF_TYPE}>", f"<{th}SourceRecord>"),
+        (f"<{graph.value}>", "<http://purl.org/dc/terms/isPartOf>", f"<{doc}>"),
+        (f"<{graph.value}>", "<http://www.w3.org/ns/prov#wasGeneratedBy>", f"<{run}>"),
+        (f"<{run}>", "<http://www.w3.org/ns/prov#used>", f"<{doc}>"),
     ]
+    meta = "".join(f"{s} {p} {o} <{GRAPH_META}> .\n{s} {p} {o} .\n" for s, p, o in head)
+    quads.extend([_in_union(q) for q in quads])
     body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    return "\n".join(head) + "\n" + body.decode("utf-8")
+    return meta + body.decode("utf-8")
+
+
+def _in_union(quad: ox.Quad) -> ox.Quad:
+    """The quad's triple in the default graph, which holds the union of all graphs."""
+    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
 
 def to_python(term: Any) -> Any:

@@ -132,7 +132,9 @@ def test_norway_stays_a_country_in_yaml(tmp_path: Path) -> None:
 
 def test_dates_keep_their_precision(tmp_path: Path) -> None:
     path = tmp_path / "projects.yaml"
-    path.write_text("- {id: a, name: A, start: 2019, end: 2020-06}\n- {id: b, name: B, start: 2021-02-03}\n")
+    path.write_text(
+        "- {id: a, name: A, start: 2019, end: 2020-06}\n- {id: b, name: B, start: 2021-02-03}\n"
+    )
     a, b = load_records([path]).records
     assert isinstance(a, Project)
     assert isinstance(b, Project)
@@ -148,9 +150,20 @@ def test_impossible_date_is_rejected(tmp_path: Path) -> None:
 def test_cyrillic_round_trips(tmp_path: Path) -> None:
     name = "Таджикский государственный университет коммерции"
     path = tmp_path / "orgs.json"
-    path.write_text(json.dumps([{"kind": "organisation", "id": "tsuc", "types": ["university"],
-                                 "name": {"ru": name, "tg": "Донишгоҳи давлатии тиҷорати Тоҷикистон"}}],
-                               ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "kind": "organisation",
+                    "id": "tsuc",
+                    "types": ["university"],
+                    "name": {"ru": name, "tg": "Донишгоҳи давлатии тиҷорати Тоҷикистон"},
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     (org,) = load_records([path]).records
     assert isinstance(org, Organisation)
     assert org.name["ru"] == name
@@ -207,5 +220,7 @@ def test_reference_by_iri_is_external_and_accepted(tmp_path: Path) -> None:
 
 def test_builtin_sectors_need_no_definition(tmp_path: Path) -> None:
     path = tmp_path / "projects.yaml"
-    path.write_text("- {id: p, name: P, sectors: [food-industry, logistics]}\n- {id: q, name: Q, sectors: [mining]}\n")
+    path.write_text(
+        "- {id: p, name: P, sectors: [food-industry, logistics]}\n- {id: q, name: Q, sectors: [mining]}\n"
+    )
     assert problems_of(path) == [("projects.yaml", 2, "sectors.0", "unknown-reference")]

@@ -60,7 +60,9 @@ def test_labels_come_back_in_every_language(kg: KnowledgeGraph, records: RecordS
         ("delta-fund-de", "Delta Fund"),
     }
     assert got == want
-    lang = kg.select('SELECT (LANG(?l) AS ?lang) WHERE { ?o skos:prefLabel ?l FILTER(STR(?l) = "Университет Альфа") }')
+    lang = kg.select(
+        'SELECT (LANG(?l) AS ?lang) WHERE { ?o skos:prefLabel ?l FILTER(STR(?l) = "Университет Альфа") }'
+    )
     assert lang == [{"lang": "ru"}]
     n_names = sum(len(o.name) for o in records.records if isinstance(o, Organisation))
     assert len(rows) == n_names
@@ -125,10 +127,12 @@ def test_a_fact_stated_by_a_record_sits_in_its_graph(kg: KnowledgeGraph) -> None
 
 def test_a_fact_stated_twice_is_counted_once(kg: KnowledgeGraph) -> None:
     # Beta Steel is stated by two paragraph records: two graphs, one fact.
-    assert kg.ask("ASK { GRAPH src:report-2024\\/report-p5 { ?o skos:prefLabel \"Beta Steel\"@en } }")
-    rows = kg.select('SELECT (COUNT(*) AS ?n) WHERE { ?o skos:prefLabel "Beta Steel"@en ; th:country ?c }')
+    assert kg.ask('ASK { GRAPH src:report-2024\\/report-p5 { ?o skos:prefLabel "Beta Steel"@en } }')
+    rows = kg.select(
+        'SELECT (COUNT(*) AS ?n) WHERE { ?o skos:prefLabel "Beta Steel"@en ; th:country ?c }'
+    )
     assert rows == [{"n": 1}]
-    assert kg.select('SELECT (COUNT(*) AS ?n) WHERE { ?o a th:Organization }') == [{"n": 4}]
+    assert kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?o a th:Organization }") == [{"n": 4}]
 
 
 def test_loading_twice_changes_nothing(records: RecordSet) -> None:
@@ -151,7 +155,7 @@ def test_on_disk_store_reopens_with_the_same_quads(tmp_path: Path, records: Reco
 
 def test_bad_rdf_file_writes_nothing_not_even_the_records(tmp_path: Path) -> None:
     bad = tmp_path / "extra.ttl"
-    bad.write_text("@prefix x: <http://x.example/> .\nx:a x:b x:c .\nx:a x:b \"unterminated .\n")
+    bad.write_text('@prefix x: <http://x.example/> .\nx:a x:b x:c .\nx:a x:b "unterminated .\n')
     graph = KnowledgeGraph()
     before = len(graph)
     rs = load_records([VALID, bad])
@@ -164,12 +168,14 @@ def test_bad_rdf_file_writes_nothing_not_even_the_records(tmp_path: Path) -> Non
 
 def test_rdf_files_load_as_is_in_their_own_graph(tmp_path: Path) -> None:
     ttl = tmp_path / "extra.ttl"
-    ttl.write_text("@prefix x: <http://x.example/> .\nx:a x:b \"Ω\"@el .\n", encoding="utf-8")
+    ttl.write_text('@prefix x: <http://x.example/> .\nx:a x:b "Ω"@el .\n', encoding="utf-8")
     trig = tmp_path / "other.trig"
     trig.write_text("<http://x.example/g> { <http://x.example/s> <http://x.example/p> 1 . }\n")
     graph = KnowledgeGraph()
     graph.load(load_records([ttl, trig]))
-    assert graph.ask('ASK { GRAPH src:file-extra-ttl\\/content { <http://x.example/a> ?p "Ω"@el } }')
+    assert graph.ask(
+        'ASK { GRAPH src:file-extra-ttl\\/content { <http://x.example/a> ?p "Ω"@el } }'
+    )
     assert graph.ask("ASK { GRAPH <http://x.example/g> { <http://x.example/s> ?p 1 } }")
     assert graph.ask("ASK { src:file-extra-ttl\\/content a th:SourceRecord }")
 
@@ -236,12 +242,14 @@ def test_read_only_open_of_a_missing_store_is_refused(tmp_path: Path) -> None:
 def test_bindings_are_values_never_query_text(kg: KnowledgeGraph) -> None:
     size = len(kg)
     query = "SELECT ?o WHERE { ?o skos:altLabel ?name }"
-    for payload in ['" } ; DROP ALL ; { "', "<x> } UNION { ?s ?p ?o", "AU\"\n"]:
+    for payload in ['" } ; DROP ALL ; { "', "<x> } UNION { ?s ?p ?o", 'AU"\n']:
         assert kg.select(query, {"name": payload}) == []
     assert len(kg) == size
     assert [r["o"].rsplit("/", 1)[-1] for r in kg.select(query, {"name": "AU"})] == [
         "alpha-university-kz"
     ]
-    hit = kg.select("SELECT ?o WHERE { ?o a th:Company ; th:country ?c }",
-                    {"c": "http://publications.europa.eu/resource/authority/country/KAZ"})
+    hit = kg.select(
+        "SELECT ?o WHERE { ?o a th:Company ; th:country ?c }",
+        {"c": "http://publications.europa.eu/resource/authority/country/KAZ"},
+    )
     assert [r["o"].rsplit("/", 1)[-1] for r in hit] == ["beta-steel-kz"]

@@ -270,9 +270,24 @@ class _LineList(list[Any]):
     item_lines: list[int]
 
 
+class _AliasError(yaml.composer.ComposerError):
+    """A YAML alias (``*name``): refused, since aliases nest into exponential sizes."""
+
+
+MAX_INT_BITS = 4096
+
+
 class _Loader(yaml.SafeLoader):
     """Safe YAML with line numbers, YAML-1.2-like scalars: only true/false are booleans
-    (``NO`` is Norway, not False) and dates stay text (we keep the source's precision)."""
+    (``NO`` is Norway, not False) and dates stay text (we keep the source's precision).
+    Aliases are refused: records never need them, and a few nested ones ("billion
+    laughs") expand to more values than memory holds."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.current_event  # what check_event looked at
+            raise _AliasError(None, None, f"an alias (*{event.anchor})", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -309,7 +324,20 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LineList:
     return out
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        value = loader.construct_yaml_int(node)
+    except ValueError:  # more than 4300 decimal digits, or not an integer (!!int x)
+        value = None
+    if value is None or value.bit_length() > MAX_INT_BITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, "an integer (of at most 1233 digits)", node.start_mark
+        )
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
@@ -343,6 +371,19 @@ def _yaml_line_of(container: Any, key: Any, default: int) -> int:
 def _read_yaml(src: SourceFile, text: str, hint: str | None) -> None:
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))
+    except _AliasError as exc:
+        mark = exc.problem_mark
+        src.problems.append(
+            Problem(
+                src.name,
+                mark.line + 1 if mark else None,
+                None,
+                "yaml-alias",
+                "YAML without anchors and aliases (&name, *name): repeat the value",
+                str(exc.problem),
+            )
+        )
+        return
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -366,6 +407,19 @@ def _read_yaml(src: SourceFile, text: str, hint: str | None) -> None:
                 "malformed-yaml",
                 "YAML nested less deeply",
                 "too deep nesting",
+            )
+        )
+        return
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        # An explicit tag whose constructor rejects the value: !!bool x, !!timestamp x…
+        src.problems.append(
+            Problem(
+                src.name,
+                None,
+                None,
+                "malformed-yaml",
+                "values that their YAML tags (!!bool, !!float, !!timestamp…) allow",
+                _show(str(exc)),
             )
         )
         return
@@ -397,6 +451,11 @@ def _read_json(src: SourceFile, text: str, hint: str | None) -> None:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         _json_problem(src, exc)
+        return
+    except ValueError as exc:  # an integer of more than 4300 digits
+        src.problems.append(
+            Problem(src.name, None, None, "malformed-json", "well-formed JSON", _show(str(exc)))
+        )
         return
     except RecursionError:
         src.problems.append(
@@ -445,10 +504,15 @@ def _json_item_lines(text: str, value: Any) -> dict[tuple[int, Any], int]:
             out[(id(value), key)] = line_at(pos)
             _, pos = decoder.raw_decode(text, pos)  # the key
             pos = _skip(text, _skip(text, pos) + 1)  # past the colon
-            if isinstance(item, list):
+            # With duplicate keys the parsed value is the last one's, the text the first's.
+            as_written, end = decoder.raw_decode(text, pos)
+            if (
+                isinstance(item, list)
+                and isinstance(as_written, list)
+                and len(as_written) == len(item)
+            ):
                 walk_list(item, pos + 1)
-            _, pos = decoder.raw_decode(text, pos)
-            pos = _skip(text, pos) + 1
+            pos = _skip(text, end) + 1
     return out
 
 
@@ -459,13 +523,22 @@ def _skip(text: str, pos: int) -> int:
 
 
 def _read_jsonl(src: SourceFile, text: str, hint: str | None) -> None:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n separates lines: str.splitlines() would also split at U+2028, U+0085…,
+    # which JSON allows unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             _json_problem(src, exc, number - 1)
+            continue
+        except ValueError as exc:  # an integer of more than 4300 digits
+            src.problems.append(
+                Problem(
+                    src.name, number, None, "malformed-json", "well-formed JSON", _show(str(exc))
+                )
+            )
             continue
         except RecursionError:
             src.problems.append(

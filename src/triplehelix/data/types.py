@@ -34,6 +34,7 @@ __all__ = [
     "PartialDate",
     "Ref",
     "RefTo",
+    "alpha2",
     "alpha3",
     "country_name",
     "date_precision",
@@ -63,6 +64,20 @@ def alpha3(code: str) -> str:
     'KAZ'
     """
     return _countries()[code][0]
+
+
+@cache
+def _alpha2_of() -> dict[str, str]:
+    return {a3: a2 for a2, (a3, _name) in _countries().items()}
+
+
+def alpha2(code3: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of an alpha-3 code (None if unknown).
+
+    >>> alpha2("TJK"), alpha2("XXX")
+    ('TJ', None)
+    """
+    return _alpha2_of().get(code3)
 
 
 def country_name(code: str) -> str:

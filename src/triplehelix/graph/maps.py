@@ -42,11 +42,26 @@ def _safe_json(value: Any) -> str:
 def _layout(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
     if graph.number_of_nodes() == 0:
         return {}
-    pos = nx.spring_layout(
-        graph, seed=7, weight="weight", k=1.2 / max(1, graph.number_of_nodes()) ** 0.5
-    )
-    scale = 250 + 40 * graph.number_of_nodes() ** 0.5
+    n = graph.number_of_nodes()
+    pos = nx.spring_layout(graph, seed=7, weight="weight", k=2.0 / n**0.5, iterations=100)
+    scale = 300 + 60 * n**0.5
     return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
+
+
+def _short_label(attrs: dict[str, Any], limit: int = 32) -> str:
+    """The acronym if there is one, else the label cut at a word (full text in the tooltip).
+
+    >>> _short_label({"label": "Tajik State University of Commerce", "short": "TSUC"})
+    'TSUC'
+    >>> _short_label({"label": "Promoting Innovation Through University Research: A Joint"})
+    'Promoting Innovation Through…'
+    """
+    if attrs.get("short"):
+        return str(attrs["short"])
+    label = str(attrs.get("label", ""))
+    if len(label) <= limit:
+        return label
+    return label[:limit].rsplit(" ", 1)[0].rstrip(":,;–- ") + "…"
 
 
 def _tooltip(attrs: dict[str, Any]) -> str:
@@ -80,7 +95,7 @@ def render_map(graph: nx.Graph, *, title: str, subtitle: str = "") -> str:
         nodes.append(
             {
                 "id": node,
-                "label": str(attrs.get("label", "")),
+                "label": _short_label(attrs),
                 "title": _tooltip(attrs),
                 "x": x,
                 "y": y,
@@ -100,6 +115,10 @@ def render_map(graph: nx.Graph, *, title: str, subtitle: str = "") -> str:
         f'<span class="key"><i style="background:{SPHERE_COLOURS[s]}"></i>{html.escape(s)}</span>'
         for s in spheres
         if s in SPHERE_COLOURS
+    )
+    legend += (
+        '<span class="key">● organisation</span><span class="key">■ project</span>'
+        '<span class="key">◆ event</span>'
     )
     return _PAGE.format(
         title=html.escape(title),

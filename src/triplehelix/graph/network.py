@@ -14,7 +14,8 @@ Three views (ontology guide §3.10):
   which is many times faster than NetworkX's generic projection (perf-notes §f).
 
 Every node carries ``label``, ``kind``, ``helix`` and ``country`` (empty string when
-unknown, so the graphs export to GraphML and GEXF as they are).
+unknown, so the graphs export to GraphML and GEXF as they are), and ``short`` (an acronym,
+if the records give one).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from triplehelix.data.types import _countries
+from triplehelix.data.types import alpha2
 
 if TYPE_CHECKING:
     from triplehelix.graph.store import KnowledgeGraph
@@ -48,7 +49,7 @@ SPHERE_ORDER = ("academia", "industry", "government", "intermediary", "funder", 
 EXCLUDED_ROLES = frozenset({"funder", "implementer"})
 
 NODES = """
-SELECT ?node ?kind (SAMPLE(?en) AS ?labelEn) (SAMPLE(?any) AS ?labelAny)
+SELECT ?node ?kind (SAMPLE(?en) AS ?labelEn) (SAMPLE(?any) AS ?labelAny) (MIN(?acr) AS ?short)
        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?sphere), "/helix/"); separator=" ") AS ?spheres)
        (SAMPLE(?c) AS ?country) (MIN(?sy) AS ?start) (MAX(?ey) AS ?end)
 WHERE {
@@ -57,6 +58,7 @@ WHERE {
   ?node a ?kind .
   OPTIONAL { ?node skos:prefLabel ?en FILTER(LANGMATCHES(LANG(?en), "en")) }
   OPTIONAL { ?node skos:prefLabel ?any }
+  OPTIONAL { ?node skos:altLabel ?acr FILTER(LANG(?acr) = "" && STRLEN(?acr) <= 12) }
   OPTIONAL { ?node a/rdfs:subClassOf*/th:helixSphere ?sphere }
   OPTIONAL { ?node th:country ?c }
   OPTIONAL { ?node th:startYear ?sy }
@@ -121,13 +123,8 @@ class Filters:
         return not (self.year_to is not None and (start if start is not None else 0) > self.year_to)
 
 
-def _iso2() -> dict[str, str]:
-    return {a3: a2 for a2, (a3, _name) in _countries().items()}
-
-
 def node_table(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
     """Attributes of every typed node: label, kind, helix, spheres, country, start, end."""
-    iso2 = _iso2()
     out: dict[str, dict[str, Any]] = {}
     for row in kg.select(NODES):
         node = row["node"]
@@ -136,10 +133,11 @@ def node_table(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
         country = row["country"] or ""
         attrs = {
             "label": row["labelEn"] or row["labelAny"] or _local(node),
+            "short": row["short"] or "",
             "kind": kind,
             "helix": spheres[0] if spheres else "",
             "spheres": " ".join(spheres),
-            "country": iso2.get(country.rsplit("/", 1)[-1], ""),
+            "country": alpha2(country.rsplit("/", 1)[-1]) or "",
             "start": row["start"] if row["start"] is not None else "",
             "end": row["end"] if row["end"] is not None else "",
         }

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triplehelix.data.types import alpha2
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ SELECT ?country (COUNT(DISTINCT ?o) AS ?n) WHERE {
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """Counts describing a store. Country keys are ISO 3166-1 alpha-3 (EU authority)."""
+    """Counts describing a store. Country keys are ISO 3166-1 alpha-2."""
 
     quads: int
     by_class: dict[str, int] = field(default_factory=dict)
@@ -67,7 +68,7 @@ def collect_stats(kg: KnowledgeGraph) -> Stats:
     """
     by_class = {r["class"].rsplit("#", 1)[-1]: int(r["n"]) for r in kg.select(BY_CLASS)}
     by_sphere = {r["sphere"]: int(r["n"]) for r in kg.select(BY_SPHERE)}
-    by_country = {r["country"]: int(r["n"]) for r in kg.select(BY_COUNTRY)}
+    by_country = {alpha2(r["country"]) or r["country"]: int(r["n"]) for r in kg.select(BY_COUNTRY)}
     infrastructure = {
         str(GRAPH_META): "meta",
         str(GRAPH_ONTOLOGY): "ontology",

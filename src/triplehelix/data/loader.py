@@ -109,6 +109,7 @@ def load_records(paths: Iterable[str | Path], *, stdin_format: str | None = None
     for name, path in expand_paths([str(p) for p in paths]):
         src = read_source(name, path, stdin_format if path is None else None)
         if src.fmt in RDF_SUFFIXES.values():
+            problems.extend(check_rdf_syntax(src))
             out.rdf_files.append(src)
             continue
         out.files[name] = hashlib.sha256(src.content).hexdigest()
@@ -122,6 +123,29 @@ def load_records(paths: Iterable[str | Path], *, stdin_format: str | None = None
         raise InvalidDataError(sorted(problems, key=_order(raws)))
     out.records, out.where = records, where
     return out
+
+
+def check_rdf_syntax(src: SourceFile) -> list[Problem]:
+    """Parse an RDF file once, so that bad syntax is reported before anything is written."""
+    import pyoxigraph as ox
+
+    from triplehelix.graph.formats import RDF_FORMATS
+
+    try:
+        for _quad in ox.parse(src.content, RDF_FORMATS[src.fmt], base_iri="urn:x-check:"):
+            pass
+    except SyntaxError as exc:
+        return [
+            Problem(
+                src.name,
+                getattr(exc, "lineno", None),
+                None,
+                "malformed-rdf",
+                f"well-formed {src.fmt.upper()}",
+                str(getattr(exc, "msg", exc)),
+            )
+        ]
+    return []
 
 
 def seed_path() -> Path:

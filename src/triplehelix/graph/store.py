@@ -21,21 +21,13 @@ from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, load_records, seed_path
 from triplehelix.data.readers import SourceFile
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
+from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS
 from triplehelix.graph.rdf import build_nquads, literal
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
 __all__ = ["RDF_FORMATS", "KnowledgeGraph", "LoadReport", "Row"]
 
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-QUAD_FORMATS = {"nq", "trig", "jsonld"}
 INFRASTRUCTURE = {str(GRAPH_ONTOLOGY), str(GRAPH_VOCAB)}
 Row = dict[str, Any]
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

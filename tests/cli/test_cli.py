@@ -124,6 +124,34 @@ def test_load_is_idempotent_and_invalid_data_writes_nothing(
     assert sorted(after.splitlines()) == sorted(before.splitlines())
 
 
+def test_a_failed_load_does_not_even_create_the_store(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "extra.nt"
+    bad.write_text("<http://x.example/a> <http://x.example/b> .\n")
+    code, _, err = run(capsys, "load", str(VALID), str(bad), "--store", str(tmp_path / "kg"))
+    assert code == 3
+    assert f"{bad}:1: expected well-formed NT" in err
+    assert not (tmp_path / "kg").exists()
+
+
+def test_fifty_megabytes_of_anything_get_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    big_yaml = tmp_path / "organisations.yaml"
+    big_yaml.write_bytes(b"- {id: x, name: X, types: [company]}\n" * (50 * 2**20 // 36))
+    big_binary = tmp_path / "dump.jsonl"
+    big_binary.write_bytes(bytes(range(256)) * (50 * 2**20 // 256))
+    code, _, err = run(
+        capsys, "load", str(big_yaml), str(big_binary), "--store", str(tmp_path / "kg")
+    )
+    assert code == 3
+    assert "[file-too-large]" in err
+    assert "[not-text]" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "kg").exists()
+
+
 def test_export_to_a_file_and_refuse_a_missing_folder(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

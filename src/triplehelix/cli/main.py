@@ -252,7 +252,9 @@ def _map_page(kg: Any, view: str, source: str) -> str:
 DEMO_QUERY = """
 SELECT ?activity ?organisation ?role WHERE {
   ?p a th:Participation ; th:agent ?a ; th:activity ?x ; th:role ?r .
-  ?a skos:prefLabel ?organisation . FILTER(LANG(?organisation) = "en")
+  ?a skos:prefLabel ?name . FILTER(LANG(?name) = "en")
+  OPTIONAL { ?a skos:altLabel ?acronym FILTER(LANG(?acronym) = "") }
+  BIND(COALESCE(?acronym, ?name) AS ?organisation)
   ?x skos:prefLabel ?activity . FILTER(LANG(?activity) = "en")
   ?r skos:prefLabel ?role . FILTER(LANG(?role) = "en")
 } ORDER BY ?activity ?organisation ?role

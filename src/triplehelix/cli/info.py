@@ -1,0 +1,98 @@
+"""Commands that describe the graph: stats, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from triplehelix.cli.common import (
+    help_text,
+    open_graph,
+    store_option,
+)
+from triplehelix.cli.mapping import map_page
+from triplehelix.cli.output import err, print_table, write_json
+
+__all__ = ["demo", "stats"]
+
+
+@click.command(
+    help=help_text(
+        "Counts by class, helix sphere and country; named graphs; store size.",
+        "triplehelix stats                     # the bundled seed world",
+        "triplehelix stats --store kg --format json",
+    )
+)
+@store_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def stats(store: Path | None, fmt: str) -> None:
+    from triplehelix.graph.stats import collect_stats
+
+    s = collect_stats(open_graph(store))
+    if fmt == "json":
+        write_json(s.as_dict())
+        return
+    where = s.location if store is not None else "the bundled seed world (in memory)"
+    size = f", {s.store_bytes / 2**20:.1f} MiB on disk" if s.store_bytes is not None else ""
+    print_table(f"{where}: {s.quads} quads{size}", ["graphs", "count"], s.graphs.items())
+    print_table("instances by class", ["class", "count"], s.by_class.items())
+    print_table("organisations by helix sphere", ["sphere", "count"], s.by_sphere.items())
+    print_table("organisations by country", ["country", "count"], s.by_country.items())
+
+
+DEMO_QUERY = """
+SELECT ?activity ?organisation ?role WHERE {
+  ?p a th:Participation ; th:agent ?a ; th:activity ?x ; th:role ?r .
+  ?a skos:prefLabel ?name . FILTER(LANG(?name) = "en")
+  OPTIONAL { ?a skos:altLabel ?acronym FILTER(LANG(?acronym) = "") }
+  BIND(COALESCE(?acronym, ?name) AS ?organisation)
+  ?x skos:prefLabel ?activity . FILTER(LANG(?activity) = "en")
+  ?r skos:prefLabel ?role . FILTER(LANG(?role) = "en")
+} ORDER BY ?activity ?organisation ?role
+"""
+
+
+@click.command(
+    help=help_text(
+        "Load the bundled seed world into a store, print a summary "
+        "and a sample query, and write a partnership map.",
+        "triplehelix demo --out out",
+    )
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the store and the map.",
+)
+def demo(out: Path) -> None:
+    from triplehelix.data.loader import load_records, seed_path
+    from triplehelix.graph.stats import collect_stats
+    from triplehelix.graph.store import KnowledgeGraph
+
+    out.mkdir(parents=True, exist_ok=True)
+    rs = load_records([seed_path()])
+    with KnowledgeGraph(out / "store") as kg:
+        report = kg.load(rs)
+        err.print(
+            f"seed world: {report.records} records → {out / 'store'} "
+            f"({report.added} new quads, {report.quads_after} in all)",
+            markup=False,
+        )
+        s = collect_stats(kg)
+        print_table("organisations by helix sphere", ["sphere", "count"], s.by_sphere.items())
+        print_table("instances by class", ["class", "count"], s.by_class.items())
+        rows = kg.select(DEMO_QUERY)
+        print_table(
+            "who took part in what (SPARQL)",
+            ["activity", "organisation", "role"],
+            ([r["activity"], r["organisation"], r["role"]] for r in rows),
+        )
+        target = out / "partnership-map.html"
+        target.write_text(map_page(kg, "bipartite", "the bundled seed world"), encoding="utf-8")
+    err.print(f"map: {target}  (open it in a browser; it needs no network)", markup=False)

@@ -181,7 +181,7 @@ class KnowledgeGraph:
 
     def count_of(self, cls: str) -> int:
         """Number of distinct instances of a class (prefixed name or IRI)."""
-        term = cls if cls.startswith("<") or ":" not in cls or "//" not in cls else f"<{cls}>"
+        term = f"<{cls}>" if "://" in cls else cls
         rows = self.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {term} }}")
         return int(rows[0]["n"])
 

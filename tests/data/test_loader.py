@@ -183,6 +183,15 @@ def test_csv_from_stdin_needs_its_format(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     rs = load_records(["-"], stdin_format="csv")
     assert [r.id for r in rs.records] == ["s1"]
+    assert rs.where[0].fmt == "csv"
+
+
+def test_csv_from_stdin_splits_list_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "kind,id,name,types\norganisation,o,O,university|company\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    (org,) = load_records(["-"], stdin_format="csv").records
+    assert isinstance(org, Organisation)
+    assert org.types == ["university", "company"]
 
 
 def test_large_yaml_is_refused_with_advice(tmp_path: Path) -> None:

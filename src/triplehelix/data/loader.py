@@ -190,14 +190,14 @@ def validate_raw(raws: Iterable[RawRecord]) -> tuple[list[Record], list[Located]
             continue
         if "kind" not in data:
             data = {"kind": kind, **data}
-        if raw.file.lower().endswith((".csv", ".tsv")):
+        if raw.fmt == "csv":
             data = _split_lists(model, data)
         try:
             records.append(model.model_validate(data))
         except ValidationError as exc:
             problems.extend(_problems_of(exc, raw))
             continue
-        fmt = raw.file.rsplit(".", 1)[-1].lower() if "." in raw.file else "yaml"
+        fmt = raw.fmt
         where.append(Located(raw.file, raw.line, fmt, raw.field_lines))
     return records, where, problems
 

@@ -87,6 +87,7 @@ class RawRecord:
     line: int
     kind_hint: str | None = None
     field_lines: dict[str, Any] = field(default_factory=dict)
+    fmt: str = "yaml"
 
 
 @dataclass(slots=True)
@@ -214,7 +215,9 @@ def _decode(src: SourceFile) -> str | None:
 def _add(src: SourceFile, value: Any, line: int, hint: str | None, lines: Any = None) -> None:
     if isinstance(value, dict):
         src.records.append(
-            RawRecord(dict(value), src.name, line, hint, lines if isinstance(lines, dict) else {})
+            RawRecord(
+                dict(value), src.name, line, hint, lines if isinstance(lines, dict) else {}, src.fmt
+            )
         )
     else:
         src.problems.append(
@@ -271,23 +274,47 @@ class _LineList(list[Any]):
 
 
 class _AliasError(yaml.composer.ComposerError):
-    """A YAML alias (``*name``): refused, since aliases nest into exponential sizes."""
+    """Aliases (``*name``) that multiply the document's size ("billion laughs")."""
 
 
 MAX_INT_BITS = 4096
+ALIAS_GROWTH = 4
+"""Aliases may repeat a value, but may not make the document more than this many times
+(plus ``ALIAS_SLACK`` values) bigger than it is written: nested aliases grow exponentially."""
+ALIAS_SLACK = 10_000
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Values in a node once every alias is expanded (shared nodes computed once)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    memo[key] = size
+    return size
 
 
 class _Loader(yaml.SafeLoader):
     """Safe YAML with line numbers, YAML-1.2-like scalars: only true/false are booleans
     (``NO`` is Norway, not False) and dates stay text (we keep the source's precision).
-    Aliases are refused: records never need them, and a few nested ones ("billion
-    laughs") expand to more values than memory holds."""
+    Aliases may repeat a value, but not blow the document up (see ``ALIAS_GROWTH``)."""
 
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.current_event  # what check_event looked at
-            raise _AliasError(None, None, f"an alias (*{event.anchor})", event.start_mark)
-        return super().compose_node(parent, index)
+    def construct_document(self, node: yaml.Node) -> Any:
+        memo: dict[int, int] = {}
+        size = _expanded_size(node, memo)
+        if size > ALIAS_GROWTH * len(memo) + ALIAS_SLACK:
+            raise _AliasError(
+                None,
+                None,
+                f"aliases that expand {len(memo):,} values to {size:,}",
+                node.start_mark,
+            )
+        return super().construct_document(node)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -307,6 +334,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
     out = _LineDict()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
+    loader.flatten_mapping(node)  # YAML merge keys (<<: *base)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) or key is None:
@@ -327,7 +355,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LineList:
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     try:
         value = loader.construct_yaml_int(node)
-    except ValueError:  # more than 4300 decimal digits, or not an integer (!!int x)
+    except (ValueError, IndexError):  # over 4300 digits, or not an integer (!!int x, !!int "")
         value = None
     if value is None or value.bit_length() > MAX_INT_BITS:
         raise yaml.constructor.ConstructorError(
@@ -379,7 +407,7 @@ def _read_yaml(src: SourceFile, text: str, hint: str | None) -> None:
                 mark.line + 1 if mark else None,
                 None,
                 "yaml-alias",
-                "YAML without anchors and aliases (&name, *name): repeat the value",
+                "YAML whose aliases (*name) repeat values without multiplying the document",
                 str(exc.problem),
             )
         )
@@ -410,7 +438,7 @@ def _read_yaml(src: SourceFile, text: str, hint: str | None) -> None:
             )
         )
         return
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+    except (ValueError, TypeError, LookupError, AttributeError, OverflowError) as exc:
         # An explicit tag whose constructor rejects the value: !!bool x, !!timestamp x…
         src.problems.append(
             Problem(
@@ -560,7 +588,8 @@ def _read_jsonl(src: SourceFile, text: str, hint: str | None) -> None:
 
 def _read_csv(src: SourceFile, text: str, hint: str | None) -> None:
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if src.name.endswith(".tsv") else max(",;\t|", key=first.count)
+    tsv = src.name.lower().endswith(".tsv")
+    delimiter = "\t" if tsv else max(",;\t|", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]

@@ -206,7 +206,7 @@ def syntax_error(exc: SyntaxError, text: str, source: str) -> QueryError:
     lines = text.splitlines() or [""]
     shown = lines[min(line, len(lines)) - 1]
     prefix = f"line {line}: "
-    hint = f"{prefix}{shown}\n{' ' * (len(prefix) + max(column - 1, 0))}^"
+    hint = f"{prefix}{shown}\n{' ' * (len(prefix) + max(column - 2, 0))}^"
     return QueryError(
         f"{source}:{line}:{column}: SPARQL syntax error: {detail}", code="query-syntax", hint=hint
     )

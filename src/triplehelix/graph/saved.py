@@ -49,14 +49,14 @@ SELECT ?s (SAMPLE(?l) AS ?label) WHERE {
   OPTIONAL { ?s skos:prefLabel|skos:altLabel|dcterms:identifier|dcterms:title ?name }
   FILTER(LCASE(STR(?name)) = LCASE(?_value)
          || (ISIRI(?s) && LCASE(REPLACE(STR(?s), "^.*[/#]", "")) = LCASE(?_value)))
-  OPTIONAL { ?s skos:prefLabel|dcterms:title ?l }
+  OPTIONAL { ?s skos:prefLabel|dcterms:title ?l FILTER(LANG(?l) IN ("en", "")) }
 } GROUP BY ?s ORDER BY ?s LIMIT 20
 """
 LOOKUP_PART = """
 SELECT ?s (SAMPLE(?l) AS ?label) WHERE {
   ?s a ?_cls ; skos:prefLabel|skos:altLabel|dcterms:title ?name .
   FILTER(CONTAINS(LCASE(STR(?name)), LCASE(?_value)))
-  OPTIONAL { ?s skos:prefLabel|dcterms:title ?l }
+  OPTIONAL { ?s skos:prefLabel|dcterms:title ?l FILTER(LANG(?l) IN ("en", "")) }
 } GROUP BY ?s ORDER BY ?s LIMIT 20
 """
 

@@ -50,7 +50,7 @@ def medium_records(seed: int = 7) -> list[dict[str, Any]]:
     """About 2,000 records: organisations of every sphere, projects, events, grants, ideas."""
     rng = random.Random(seed)
     out: list[dict[str, Any]] = []
-    n_orgs, n_projects, n_events = 160, 160, 30
+    n_orgs, n_projects, n_events = 300, 320, 40
     types = list(SPHERE)
     for i in range(n_orgs):
         kinds = [types[i % len(types)]] + ([rng.choice(types)] if i % 11 == 0 else [])
@@ -122,7 +122,7 @@ def medium_records(seed: int = 7) -> list[dict[str, Any]]:
                     for _ in range(rng.randint(1, 2))
                 ]
             out.append(part)
-    for g in range(80):
+    for g in range(160):
         grant: dict[str, Any] = {
             "kind": "grant",
             "id": f"g{g}",
@@ -142,7 +142,7 @@ def medium_records(seed: int = 7) -> list[dict[str, Any]]:
         out.append(
             {"kind": "cluster", "id": f"c{c}", "name": {"en": f"Cluster {c}"}, "workshop": "e0"}
         )
-    for n in range(200):
+    for n in range(400):
         idea: dict[str, Any] = {
             "kind": "idea",
             "text": {"en": f"Idea number {n}"},

@@ -196,7 +196,9 @@ class World:
 
     def kind(self, ref: str) -> str | None:
         rec = self.by_id.get(ref)
-        return "Project" if isinstance(rec, Project) else "Event" if isinstance(rec, Event) else None
+        return (
+            "Project" if isinstance(rec, Project) else "Event" if isinstance(rec, Event) else None
+        )
 
     def activities_of(self, org: str, *, partner_roles: bool = True) -> set[str]:
         return {

@@ -68,9 +68,9 @@ PAYLOADS = [
     "<x> } UNION { ?s ?p ?o",
     "http://e/x> } UNION { ?s ?p ?o } #",
     "it's a \"quoted\" 'value'",
-    'a"""b\'\'\'c',
+    "a\"\"\"b'''c",
     "line one\nline two\r\n} DROP ALL {",
-    "\\\" } INSERT DATA { <http://e/a> <http://e/b> <http://e/c> } #",
+    '\\" } INSERT DATA { <http://e/a> <http://e/b> <http://e/c> } #',
     "ünïcödé ✓ \u2028 end",
 ]
 
@@ -237,7 +237,9 @@ def test_ask(kg: KnowledgeGraph) -> None:
 
 # rdflib's JSON-LD parser builds a ConjunctiveGraph internally and warns about it.
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
 def test_construct_formats_parse_back(kg: KnowledgeGraph, fmt: str, rdflib_format: str) -> None:
     text = "CONSTRUCT { ?o a th:University ; skos:prefLabel ?l } WHERE { ?o a th:University ; skos:prefLabel ?l }"
     result = run_query(kg, text)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from query_world import (
     World,
     expect_consortium,
@@ -26,7 +27,6 @@ from query_world import (
     expect_triple_helix,
     write_medium,
 )
-
 from triplehelix import KnowledgeGraph, UsageError, load_records, seed_path
 from triplehelix.graph.query import run_query
 from triplehelix.graph.saved import saved_queries

@@ -71,7 +71,6 @@ def _list(fmt: str | None) -> None:
 
 
 def _update(store: Path | None, text: str, source: str) -> None:
-    import pyoxigraph as ox
 
     from triplehelix.ontology.namespace import PREFIXES
 

@@ -159,8 +159,8 @@ class Result:
         fmt = ox.QueryResultsFormat.JSON
         if self.kind == "ask":
             data = json.dumps({"head": {}, "boolean": self.boolean}).encode()
-            return ox.parse_query_results(data, format=fmt)  # type: ignore[return-value]
-        return ox.parse_query_results(self._json, format=fmt)  # type: ignore[return-value]
+            return ox.parse_query_results(data, format=fmt)
+        return ox.parse_query_results(self._json, format=fmt)
 
     def _w3c(self, fmt: ox.QueryResultsFormat) -> str:
         if self.kind == "graph":

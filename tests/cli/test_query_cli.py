@@ -16,7 +16,10 @@ from triplehelix import KnowledgeGraph, load_records, saved_queries, seed_path
 from triplehelix.ontology.namespace import PREFIXES
 
 UNIS = "SELECT ?label WHERE { ?o a th:University ; skos:prefLabel ?label FILTER(LANG(?label) = 'en') } ORDER BY ?label"
-UNI_LABELS = ["D. Serikbayev East Kazakhstan Technical University", "Tajik State University of Commerce"]
+UNI_LABELS = [
+    "D. Serikbayev East Kazakhstan Technical University",
+    "Tajik State University of Commerce",
+]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -30,7 +33,9 @@ def test_adhoc_file_and_stdin_give_the_same_answer(
 ) -> None:
     code, by_arg, _ = run(capsys, UNIS, "--format", "csv")
     assert code == 0
-    assert list(csv.reader(io.StringIO(by_arg, newline=""))) == [["label"]] + [[x] for x in UNI_LABELS]
+    assert list(csv.reader(io.StringIO(by_arg, newline=""))) == [["label"]] + [
+        [x] for x in UNI_LABELS
+    ]
     question = tmp_path / "question.rq"
     question.write_text(UNIS, encoding="utf-8")
     assert run(capsys, "-f", str(question), "--format", "csv") == (0, by_arg, "")
@@ -81,6 +86,7 @@ def test_ask_sets_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "ASK { ?o a th:University }") == (0, "true\n", "")
     assert run(capsys, "ASK { ?o a th:Company }") == (1, "false\n", "")  # the article names none
     code, out, _ = run(capsys, "ASK { ?o a th:University }", "--format", "json")
+    assert code == 0
     assert json.loads(out) == {"head": {}, "boolean": True}
 
 
@@ -125,7 +131,11 @@ def test_list_and_prefixes(capsys: pytest.CaptureFixture[str]) -> None:
         (["DROP ALL"], 6, "update-refused"),
         (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], 6, "service-refused"),
         (["SELECT ?x WHERE {\n  ?x a ?t .\n  FILTR(?x)\n}"], 6, "query-syntax"),
-        (["INSERT DATA { <http://e/a> <http://e/b> 1 }", "--allow-update"], 2, "update-needs-store"),
+        (
+            ["INSERT DATA { <http://e/a> <http://e/b> 1 }", "--allow-update"],
+            2,
+            "update-needs-store",
+        ),
     ],
 )
 def test_errors(

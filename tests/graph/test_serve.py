@@ -54,9 +54,7 @@ def fetch(
         return exc.code, exc.headers["Content-Type"], exc.read().decode()
 
 
-def test_rdflib_sparqlstore_reads_the_endpoint(
-    endpoint: Endpoint, universities: list[str]
-) -> None:
+def test_rdflib_sparqlstore_reads_the_endpoint(endpoint: Endpoint, universities: list[str]) -> None:
     assert endpoint.host == "127.0.0.1"
     client = SPARQLStore(query_endpoint=endpoint.url, returnFormat="json")
     rows = client.query(UNIS, initNs={}, initBindings={}, queryGraph="__UNION__")
@@ -158,7 +156,9 @@ def test_answers_over_the_cap_give_507(endpoint: Endpoint) -> None:
 
 
 def test_syntax_errors_point_into_the_users_text(endpoint: Endpoint) -> None:
-    status, _, body = fetch(f"{endpoint.url}?query={urllib.parse.quote('SELECT ?x WHERE { ?x ?y }')}")
+    status, _, body = fetch(
+        f"{endpoint.url}?query={urllib.parse.quote('SELECT ?x WHERE { ?x ?y }')}"
+    )
     assert status == 400
     assert body.startswith("error at 1:26:")
 

@@ -47,9 +47,7 @@ __all__ = ["serve"]
 def serve(store: Path, host: str, port: int, timeout: float, max_mb: float) -> None:
     from triplehelix.graph.serve import Endpoint
 
-    endpoint = Endpoint(
-        store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20)
-    )
+    endpoint = Endpoint(store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20))
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too
     endpoint.start()
     err.print(

@@ -188,12 +188,15 @@ def bind(text: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
 def syntax_error(exc: SyntaxError, text: str, source: str) -> QueryError:
     """A ``query-syntax`` error naming the line and column, with the offending line.
 
+    Oxigraph's column is the one after the character where parsing stopped; the caret goes
+    under that character.
+
     >>> e = syntax_error(SyntaxError("error at 2:3: expected x"), "ASK\\n{ ?s", "q.rq")
     >>> e.message
     'q.rq:2:3: SPARQL syntax error: expected x'
     >>> print(e.hint)
     line 2: { ?s
-              ^
+             ^
     """
     raw = str(exc.msg if exc.msg else exc)
     match = _ERROR_AT.match(raw)

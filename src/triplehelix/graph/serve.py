@@ -202,10 +202,10 @@ class _Gateway(BaseHTTPRequestHandler):
     ep: Endpoint
     server_version = "triplehelix-sparql"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
         if path == "/query":
             self._query(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
@@ -214,7 +214,7 @@ class _Gateway(BaseHTTPRequestHandler):
         else:
             self._forward("GET", self.path, None, {})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         split = urllib.parse.urlsplit(self.path)
         if split.path != "/query":
             self._refuse(403, "this endpoint is read-only")
@@ -235,7 +235,7 @@ class _Gateway(BaseHTTPRequestHandler):
             return
         self._query(params)
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._refuse(403, "this endpoint is read-only")
 
     do_DELETE = do_PATCH = do_PUT  # noqa: N815

@@ -46,11 +46,11 @@ CURRENCIES = ["EUR", "USD", "KZT"]
 ALPHA3 = {"KZ": "KAZ", "TJ": "TJK", "UZ": "UZB", "DE": "DEU", "FR": "FRA", "KG": "KGZ"}
 
 
-def medium_records(seed: int = 7) -> list[dict[str, Any]]:
-    """About 2,000 records: organisations of every sphere, projects, events, grants, ideas."""
+def medium_records(seed: int = 7, scale: int = 1) -> list[dict[str, Any]]:
+    """About 2,600 records × scale: organisations of every sphere, projects, events, grants…"""
     rng = random.Random(seed)
     out: list[dict[str, Any]] = []
-    n_orgs, n_projects, n_events = 300, 320, 40
+    n_orgs, n_projects, n_events = 300 * scale, 320 * scale, 40 * scale
     types = list(SPHERE)
     for i in range(n_orgs):
         kinds = [types[i % len(types)]] + ([rng.choice(types)] if i % 11 == 0 else [])
@@ -122,7 +122,7 @@ def medium_records(seed: int = 7) -> list[dict[str, Any]]:
                     for _ in range(rng.randint(1, 2))
                 ]
             out.append(part)
-    for g in range(160):
+    for g in range(160 * scale):
         grant: dict[str, Any] = {
             "kind": "grant",
             "id": f"g{g}",
@@ -142,7 +142,7 @@ def medium_records(seed: int = 7) -> list[dict[str, Any]]:
         out.append(
             {"kind": "cluster", "id": f"c{c}", "name": {"en": f"Cluster {c}"}, "workshop": "e0"}
         )
-    for n in range(400):
+    for n in range(400 * scale):
         idea: dict[str, Any] = {
             "kind": "idea",
             "text": {"en": f"Idea number {n}"},

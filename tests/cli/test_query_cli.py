@@ -171,6 +171,10 @@ def test_updates_only_with_allow_update_on_a_store(
     assert code == 0
     assert f"{before} → {before + 1} quads" in err
     assert run(capsys, "ASK { <http://e/a> <http://e/b> 'c' }", "--store", str(store))[0] == 0
+    federated = "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    code, _, err = run(capsys, federated, "--store", str(store), "--allow-update")
+    assert code == 6
+    assert "[service-refused]" in err
 
 
 def test_timeout_stops_the_process_with_status_6() -> None:

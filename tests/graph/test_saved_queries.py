@@ -309,3 +309,78 @@ def test_queries_ship_in_the_installed_package() -> None:
 
     folder = Path(triplehelix.graph.__file__).parent / "queries"
     assert len(list(folder.glob("*.rq"))) == len(saved_queries()) >= 10
+
+
+# -- the hand-made fixture world: expected answers worked out by hand from tests/fixtures/valid
+
+
+@pytest.fixture(scope="module")
+def fixture_world() -> KnowledgeGraph:
+    kg = KnowledgeGraph()
+    kg.load(load_records([Path(__file__).parent.parent / "fixtures" / "valid"]))
+    return kg
+
+
+def test_fixture_world_by_hand(fixture_world: KnowledgeGraph) -> None:
+    def ask(name: str, **params: str) -> list[dict[str, Any]]:
+        return run_query(fixture_world, name, params).to_records()
+
+    # g1: Delta Fund, Test Programme, 150000.50 EUR.
+    (grant,) = ask("funding-summary")
+    assert (grant["funderLabel"], grant["programmeLabel"], grant["currency"]) == (
+        "Delta Fund",
+        "Test Programme",
+        "EUR",
+    )
+    assert (grant["grants"], grant["total"]) == (1, Decimal("150000.50"))
+    # Alpha (AU) coordinates p1 and p2 and organises ev: Beta is in p1 and p2, Gamma in p2,
+    # Delta takes part in ev.
+    partners = {r["partnerLabel"]: r["shared"] for r in ask("partners-of", org="AU")}
+    assert partners == {"Beta Steel": 2, "Gamma Institute": 1, "Delta Fund": 1}
+    # p1: Alpha+Beta; p2: Alpha+Beta+Gamma; p3: Gamma (Delta funds it: not a partner).
+    edges = {
+        frozenset({r["aLabel"], r["bLabel"]}): r["sharedProjects"]
+        for r in ask("coparticipation-edges")
+    }
+    assert edges == {
+        frozenset({"Alpha University", "Beta Steel"}): 2,
+        frozenset({"Alpha University", "Gamma Institute"}): 1,
+        frozenset({"Beta Steel", "Gamma Institute"}): 1,
+    }
+    assert ask("triple-helix-projects") == []  # no government body anywhere
+    consortium = {r["agentLabel"]: r for r in ask("project-consortium", project="P-TWO")}
+    assert consortium["Alpha University"]["contribution"] == 1000
+    assert consortium["Alpha University"]["currencies"] == "EUR"
+    assert consortium["Beta Steel"]["contribution"] is None  # in kind, no amount
+    assert set(consortium["Gamma Institute"]["spheres"].split()) == {"academia", "industry"}
+    engagement = {
+        (r["companyLabel"], r["activityLabel"], r["companyRole"], r["universityRole"])
+        for r in ask("industry-engagement", university="alpha university")
+    }
+    assert engagement == {
+        ("Beta Steel", "Project One", "industry-partner", "coordinator"),
+        ("Beta Steel", "Project Two", "partner", "coordinator"),
+        ("Gamma Institute", "Project Two", "partner", "coordinator"),
+    }
+    portfolio = {
+        (r["activityLabel"], r["kind"], r["role"], r["startYear"], r["endYear"])
+        for r in ask("org-portfolio", org="AU")
+    }
+    assert portfolio == {
+        ("Project One", "Project", "coordinator", 2019, 2020),
+        ("Project Two", "Project", "coordinator", 2021, 2023),
+        ("Kick-off meeting", "Event", "organiser", 2021, 2021),
+    }
+    trail = ask("provenance-trail", node="Beta Steel")
+    assert {r["locator"] for r in trail} == {"p. 4 ¶2", "p. 5 ¶1"}
+    landscape = {
+        (r["sector"].rsplit("/", 1)[-1], r["sphere"]): (r["projects"], r["events"], r["organisations"])
+        for r in ask("sector-landscape")
+    }
+    assert landscape == {
+        ("food-industry", "academia"): (1, 0, 1),
+        ("food-industry", "industry"): (1, 0, 1),
+        ("agriculture", "academia"): (1, 0, 1),
+        ("agriculture", "industry"): (1, 0, 1),
+        ("agriculture", "funder"): (1, 0, 1),
+    }

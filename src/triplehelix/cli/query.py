@@ -70,9 +70,11 @@ def _list(fmt: str | None) -> None:
             sys.stdout.write(f"    --param {p.describe()}\n")
 
 
-def _update(store: Path | None, text: str, source: str) -> None:
-
+def _update(store: Path | None, text: str, source: str, allow_service: bool) -> None:
+    from triplehelix.graph.query import check_text
     from triplehelix.ontology.namespace import PREFIXES
+
+    check_text(text, allow_update=True, allow_service=allow_service)
 
     if store is None:
         raise UsageError(
@@ -167,7 +169,7 @@ def query(
     else:
         body, source = _read(text, file)
         if allow_update and scan(body).update:
-            _update(store, body, source)
+            _update(store, body, source, allow_service)
             return
     kg = open_graph(store)
     result = run_query(

@@ -278,7 +278,8 @@ def run_query(
             says (IRI, prefixed name, id or label; integer; country code). For SPARQL
             text, a value is an IRI or prefixed name, an integer, or else a string; it
             binds the variable ``?_name``.
-        timeout: seconds to wait for the answer.
+        timeout: seconds to wait for the answer. pyoxigraph cannot interrupt a query, so
+            an abandoned one keeps its worker thread busy until it ends; the CLI exits.
         allow_service: let ``SERVICE`` reach the network.
         source: how error messages name the query (a file name, ``<stdin>``).
 

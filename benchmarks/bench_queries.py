@@ -69,12 +69,12 @@ def run_ours(path: Path, repeat: int) -> dict[str, Any]:
     return out
 
 
-class Late(Exception):
+class LateError(Exception):
     pass
 
 
 def _late(signum: int, frame: object) -> None:
-    raise Late
+    raise LateError
 
 
 def run_rdflib(path: Path, repeat: int, limit: int) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def run_rdflib(path: Path, repeat: int, limit: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             try:
                 rows = len(list(ds.query(text, initNs=PREFIXES)))
-            except Late:
+            except LateError:
                 times = []
                 break
             finally:

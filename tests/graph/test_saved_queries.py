@@ -374,7 +374,11 @@ def test_fixture_world_by_hand(fixture_world: KnowledgeGraph) -> None:
     trail = ask("provenance-trail", node="Beta Steel")
     assert {r["locator"] for r in trail} == {"p. 4 ¶2", "p. 5 ¶1"}
     landscape = {
-        (r["sector"].rsplit("/", 1)[-1], r["sphere"]): (r["projects"], r["events"], r["organisations"])
+        (r["sector"].rsplit("/", 1)[-1], r["sphere"]): (
+            r["projects"],
+            r["events"],
+            r["organisations"],
+        )
         for r in ask("sector-landscape")
     }
     assert landscape == {

@@ -11,6 +11,9 @@ Records → validated models → RDF store (with provenance) → NetworkX views:
     >>> rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?o a th:University }")
     >>> rows[0]["n"] >= 2
     True
+    >>> r = th.run_query(kg, "partners-of", {"org": "ektu"})   # saved queries: th.saved_queries()
+    >>> r.columns, len(r.to_records()) > 0
+    (['partner', 'partnerLabel', 'shared'], True)
     >>> g = th.coparticipation_graph(kg)                 # networkx.Graph, weight = shared projects
     >>> ds = kg.to_rdflib()                              # an rdflib.Dataset copy
 
@@ -45,7 +48,10 @@ from triplehelix.errors import (
 )
 from triplehelix.graph.checks import GraphCheck, check_graph
 from triplehelix.graph.network import Filters, bipartite_graph, coparticipation_graph, full_graph
+from triplehelix.graph.query import run_query
 from triplehelix.graph.rdf import build_nquads
+from triplehelix.graph.results import Result
+from triplehelix.graph.saved import SavedQuery, saved_queries
 from triplehelix.graph.stats import Stats, collect_stats
 from triplehelix.graph.store import KnowledgeGraph, LoadReport
 
@@ -70,6 +76,8 @@ __all__ = [
     "Project",
     "QueryError",
     "RecordSet",
+    "Result",
+    "SavedQuery",
     "Sector",
     "SourceRecord",
     "Stats",
@@ -84,5 +92,7 @@ __all__ = [
     "coparticipation_graph",
     "full_graph",
     "load_records",
+    "run_query",
+    "saved_queries",
     "seed_path",
 ]

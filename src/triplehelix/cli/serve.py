@@ -1,0 +1,67 @@
+"""The ``serve`` command: a read-only SPARQL endpoint on the loopback interface."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from triplehelix.cli.common import help_text
+from triplehelix.cli.output import err
+
+__all__ = ["serve"]
+
+
+@click.command(
+    help=help_text(
+        "Serve an on-disk store as a read-only SPARQL 1.1 Protocol endpoint (/query, GET and "
+        "POST, content negotiation) with a query page at /. Oxigraph answers; updates and "
+        "SERVICE get 403, a query over --timeout gets 504, an answer over --max-mb gets 507. "
+        "The project prefixes are predeclared. Ctrl-C stops it.",
+        "triplehelix serve --store kg --port 7878",
+        "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a th:Project }' "
+        "http://127.0.0.1:7878/query",
+    )
+)
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="On-disk store folder (triplehelix load … --store DIR).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option(
+    "--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds."
+)
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0.001),
+    default=50.0,
+    show_default=True,
+    help="Largest answer sent, in MiB.",
+)
+def serve(store: Path, host: str, port: int, timeout: float, max_mb: float) -> None:
+    from triplehelix.graph.serve import Endpoint
+
+    endpoint = Endpoint(store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20))
+    signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too
+    endpoint.start()
+    err.print(
+        f"SPARQL endpoint {endpoint.url} (read-only; query page at "
+        f"http://{endpoint.host}:{endpoint.port}/) — Ctrl-C stops it",
+        markup=False,
+    )
+    try:
+        endpoint.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        err.print("stopping", markup=False)
+    finally:
+        endpoint.stop()
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import Visit
 
 CHROMIUM = os.environ.get("TH_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -30,20 +30,6 @@ ARGS = [
 ]
 OUTPUT = Path(__file__).resolve().parents[2] / "out" / "test-browser"
 READY_MS = 60_000  # generous: the machine may be loaded
-
-
-@dataclass
-class Visit:
-    """A loaded map page and what happened while it ran."""
-
-    page: Any
-    external: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def js(self, expression: str, arg: Any = None) -> Any:
-        return self.page.evaluate(expression, arg)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from browser_helpers import Visit
 
 CHROMIUM = os.environ.get("TH_CHROMIUM", "/usr/bin/chromium")

@@ -36,20 +36,29 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_views_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     seed = KnowledgeGraph.seed()
-    for view, graph in (("bipartite", bipartite_graph(seed)), ("coparticipation", coparticipation_graph(seed))):
+    for view, graph in (
+        ("bipartite", bipartite_graph(seed)),
+        ("coparticipation", coparticipation_graph(seed)),
+    ):
         code, out, _ = run(capsys, "map", "--view", view, "-o", "-")
-        assert code == 0 and out.startswith("<!DOCTYPE html>")
+        assert code == 0
+        assert out.startswith("<!DOCTYPE html>")
         assert nodes_of(out) == set(graph.nodes)
-    code, out, _ = run(capsys, "map", "--view", "full", "--color", "community", "--size", "betweenness", "-o", "-")
-    assert code == 0 and len(nodes_of(out)) > len(bipartite_graph(seed))
+    code, out, _ = run(
+        capsys, "map", "--view", "full", "--color", "community", "--size", "betweenness", "-o", "-"
+    )
+    assert code == 0
+    assert len(nodes_of(out)) > len(bipartite_graph(seed))
 
 
 def test_writes_only_the_named_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "map", "-o", str(tmp_path / "m.html"))
-    assert code == 0 and f"wrote {tmp_path / 'm.html'}" in err
+    assert code == 0
+    assert f"wrote {tmp_path / 'm.html'}" in err
     assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
     code, _, err = run(capsys, "map", "-o", str(tmp_path / "no" / "m.html"))
-    assert code == 2 and "[bad-output]" in err
+    assert code == 2
+    assert "[bad-output]" in err
 
 
 def test_focus_and_filters_from_a_store(capsys: pytest.CaptureFixture[str], store: Path) -> None:
@@ -57,20 +66,40 @@ def test_focus_and_filters_from_a_store(capsys: pytest.CaptureFixture[str], stor
     g = bipartite_graph(kg)
     kg.close()
     alpha = next(n for n, a in g.nodes(data=True) if a["short"] == "AU")
-    code, out, _ = run(capsys, "map", "--store", str(store), "--focus", "AU", "--depth", "1", "-o", "-")
-    assert code == 0 and nodes_of(out) == {alpha, *g[alpha]}
+    code, out, _ = run(
+        capsys, "map", "--store", str(store), "--focus", "AU", "--depth", "1", "-o", "-"
+    )
+    assert code == 0
+    assert nodes_of(out) == {alpha, *g[alpha]}
     assert "around AU (depth 1)" in out
-    code, out, _ = run(capsys, "map", "--store", str(store), "--country", "KZ", "--from", "2019", "--to", "2020", "-o", "-")
-    assert code == 0 and "country KZ · 2019–2020" in out
+    code, out, _ = run(
+        capsys,
+        "map",
+        "--store",
+        str(store),
+        "--country",
+        "KZ",
+        "--from",
+        "2019",
+        "--to",
+        "2020",
+        "-o",
+        "-",
+    )
+    assert code == 0
+    assert "country KZ · 2019–2020" in out
     code, _, err = run(capsys, "map", "--store", str(store), "--focus", "zzz", "-o", "-")
-    assert code == 2 and "[unknown-focus]" in err
+    assert code == 2
+    assert "[unknown-focus]" in err
 
 
 def test_refuses_maps_above_max_nodes(capsys: pytest.CaptureFixture[str]) -> None:
     n = len(bipartite_graph(KnowledgeGraph.seed()))
     code, out, err = run(capsys, "map", "--max-nodes", str(n - 1), "-o", "-")
-    assert code == 2 and out == ""
-    assert f"{n} nodes, more than --max-nodes {n - 1}" in err and "--focus" in err
+    assert code == 2
+    assert out == ""
+    assert f"{n} nodes, more than --max-nodes {n - 1}" in err
+    assert "--focus" in err
     assert run(capsys, "map", "--max-nodes", str(n), "-o", "-")[0] == 0
 
 
@@ -78,13 +107,17 @@ def test_query_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     rq = tmp_path / "edges.rq"
     rq.write_text("SELECT ?source ?target WHERE { ?p th:agent ?source ; th:activity ?target }")
     code, out, _ = run(capsys, "map", "--query", str(rq), "-o", "-")
-    assert code == 0 and nodes_of(out) == set(bipartite_graph(KnowledgeGraph.seed()).nodes)
+    assert code == 0
+    assert nodes_of(out) == set(bipartite_graph(KnowledgeGraph.seed()).nodes)
     assert "from edges.rq" in out
     rq.write_text("SELECT ?x WHERE { ?x ?y ?z } LIMIT 1")
     code, _, err = run(capsys, "map", "--query", str(rq), "-o", "-")
-    assert code != 0 and "[bad-map-query]" in err
+    assert code != 0
+    assert "[bad-map-query]" in err
 
 
 def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "map", "--help")
-    assert code == 0 and "Examples:" in out and "--focus ektu --depth 2" in out
+    assert code == 0
+    assert "Examples:" in out
+    assert "--focus ektu --depth 2" in out

@@ -19,8 +19,8 @@ from triplehelix.cli.output import err
 from triplehelix.errors import InputError, UsageError
 
 if TYPE_CHECKING:
-    from triplehelix.graph.mapview import Selection
     from triplehelix.graph.maps import MapStyle
+    from triplehelix.graph.mapview import Selection
 
 __all__ = ["MAX_NODES", "map_", "map_page"]
 
@@ -46,33 +46,73 @@ WHAT = {
     ),
 )
 @store_option
-@click.option("--view", type=click.Choice(list(WHAT)), default="bipartite", show_default=True,
-              help="Organisations only, organisations and activities, or every typed node.")
-@click.option("--color", "color", type=click.Choice(["helix", "country", "community"]),
-              default="helix", show_default=True, help="What node colours show.")
-@click.option("--size", type=click.Choice(["degree", "funding", "betweenness"]),
-              default="degree", show_default=True, help="What node sizes show.")
-@click.option("--layout", type=click.Choice(["spring", "geo"]), default="spring",
-              show_default=True, help="Network layout, or by coordinates (others aside).")
-@click.option("--focus", default=None, help="Only this node (acronym, name or IRI) and its "
-              "neighbourhood.")
-@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True,
-              help="Steps from --focus.")
-@click.option("--sector", default=None, help="Only organisations in this sector (e.g. "
-              "food-industry), and what they took part in.")
+@click.option(
+    "--view",
+    type=click.Choice(list(WHAT)),
+    default="bipartite",
+    show_default=True,
+    help="Organisations only, organisations and activities, or every typed node.",
+)
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["helix", "country", "community"]),
+    default="helix",
+    show_default=True,
+    help="What node colours show.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["degree", "funding", "betweenness"]),
+    default="degree",
+    show_default=True,
+    help="What node sizes show.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["spring", "geo"]),
+    default="spring",
+    show_default=True,
+    help="Network layout, or by coordinates (others aside).",
+)
+@click.option(
+    "--focus", default=None, help="Only this node (acronym, name or IRI) and its neighbourhood."
+)
+@click.option(
+    "--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Steps from --focus."
+)
+@click.option(
+    "--sector",
+    default=None,
+    help="Only organisations in this sector (e.g. food-industry), and what they took part in.",
+)
 @click.option("--country", default=None, help="Only organisations of this country (ISO code).")
 @click.option("--from", "year_from", type=int, default=None, help="Activities active from …")
 @click.option("--to", "year_to", type=int, default=None, help="… to this year.")
-@click.option("--query", "query_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="SPARQL SELECT file returning ?source ?target [?weight ?label].")
-@click.option("--physics/--no-physics", default=None,
-              help="Let the map settle by simulation (default: only for small maps).")
-@click.option("--max-nodes", type=click.IntRange(1), default=MAX_NODES, show_default=True,
-              help="Refuse larger maps.")
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SPARQL SELECT file returning ?source ?target [?weight ?label].",
+)
+@click.option(
+    "--physics/--no-physics",
+    default=None,
+    help="Let the map settle by simulation (default: only for small maps).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(1),
+    default=MAX_NODES,
+    show_default=True,
+    help="Refuse larger maps.",
+)
 @click.option("--open", "open_it", is_flag=True, help="Open the written file in a browser.")
 @click.option("-o", "--output", required=True, help="HTML file to write, or - for stdout.")
-def map_(store: Path | None, output: str, open_it: bool, query_file: Path | None,
-         **options: Any) -> None:
+def map_(
+    store: Path | None, output: str, open_it: bool, query_file: Path | None, **options: Any
+) -> None:
     from triplehelix.graph.maps import MapStyle
     from triplehelix.graph.mapview import Selection
 
@@ -80,17 +120,33 @@ def map_(store: Path | None, output: str, open_it: bool, query_file: Path | None
     if target is not None:
         check_output(target)
     sel = Selection(
-        focus=options["focus"], depth=options["depth"], sector=options["sector"],
-        country=options["country"], year_from=options["year_from"], year_to=options["year_to"],
+        focus=options["focus"],
+        depth=options["depth"],
+        sector=options["sector"],
+        country=options["country"],
+        year_from=options["year_from"],
+        year_to=options["year_to"],
     )
     presets = {"sector": sel.sector or "", "country": (sel.country or "").upper()}
-    style = MapStyle(color=options["color"], size=options["size"], layout=options["layout"],
-                     physics=options["physics"], filters=presets)
+    style = MapStyle(
+        color=options["color"],
+        size=options["size"],
+        layout=options["layout"],
+        physics=options["physics"],
+        filters=presets,
+    )
     kg = open_graph(store)
     source = "the bundled seed world" if store is None else str(store)
     query = _read_query(query_file) if query_file is not None else None
-    page = map_page(kg, options["view"], source, sel=sel, style=style,
-                    max_nodes=options["max_nodes"], query=query)
+    page = map_page(
+        kg,
+        options["view"],
+        source,
+        sel=sel,
+        style=style,
+        max_nodes=options["max_nodes"],
+        query=query,
+    )
     if target is None:
         sys.stdout.write(page)
         return
@@ -104,8 +160,11 @@ def _read_query(path: Path) -> tuple[str, str]:
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the query ({exc})", code="bad-query-file",
-                         hint="give a UTF-8 text file holding one SPARQL SELECT") from exc
+        raise InputError(
+            f"{path}: cannot read the query ({exc})",
+            code="bad-query-file",
+            hint="give a UTF-8 text file holding one SPARQL SELECT",
+        ) from exc
 
 
 def map_page(
@@ -147,5 +206,11 @@ def map_page(
         )
     filters = sel.describe()
     subtitle = f"data: {source}" + (f" · filters: {filters}" if filters else "")
-    return render_map(graph, title=f"Partnership map: {what}", subtitle=subtitle,
-                      details=details, style=style, activities=table)
+    return render_map(
+        graph,
+        title=f"Partnership map: {what}",
+        subtitle=subtitle,
+        details=details,
+        style=style,
+        activities=table,
+    )

@@ -5,6 +5,7 @@
   "use strict";
   const data = JSON.parse(document.getElementById("map-data").textContent);
   const GREY = "#e4e4e4";
+  for (const e of data.edges) { e.from = data.nodes[e.f].id; e.to = data.nodes[e.t].id; }
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const nodes = new vis.DataSet(data.nodes);
   const edges = new vis.DataSet(data.edges);
@@ -128,7 +129,9 @@
     if (ev.key !== "Enter") return;
     const q = search.value.trim().toLowerCase();
     if (!q) { found.textContent = ""; return; }
-    const hits = data.nodes.filter((n) => visibleNodes.has(n.id) && n.search.includes(q));
+    // Names: the tooltip's first line (the label) and its "also:" line (other names).
+    const names = (n) => n.title.split("\n", 2).join(" ").toLowerCase();
+    const hits = data.nodes.filter((n) => visibleNodes.has(n.id) && names(n).includes(q));
     found.textContent = hits.length ? `${hits.length} found` : "not found";
     if (hits.length) {
       network.focus(hits[0].id, { scale: 1.2, animation: false });

@@ -93,7 +93,8 @@ def render_map(
         for n, a in graph.nodes(data=True)
     ]
     years = {**(activities or {}), **dict(graph.nodes(data=True))}
-    edges = [_edge(i, a, b, d, years) for i, (a, b, d) in enumerate(_edge_list(graph))]
+    index = {n: i for i, n in enumerate(graph)}  # edges name their ends by node position
+    edges = [_edge(i, index, a, b, d, years) for i, (a, b, d) in enumerate(_edge_list(graph))]
     n_nodes, n_edges = graph.number_of_nodes(), len(edges)
     physics = style.physics if style.physics is not None else n_nodes <= PHYSICS_LIMIT
     data = {"nodes": nodes, "edges": edges, "physics": physics, "filters": dict(style.filters)}
@@ -137,7 +138,9 @@ def _edge_list(graph: nx.Graph) -> list[tuple[Hashable, Hashable, dict[str, Any]
 
 def _colours(graph: nx.Graph, style: MapStyle) -> tuple[dict[Hashable, str], dict[str, str]]:
     if style.color == "helix":
-        col = {n: SPHERE_COLOURS.get(a.get("helix", ""), "#bbbbbb") for n, a in graph.nodes(data=True)}
+        col = {
+            n: SPHERE_COLOURS.get(a.get("helix", ""), "#bbbbbb") for n, a in graph.nodes(data=True)
+        }
         used = {a.get("helix", "") for _, a in graph.nodes(data=True)}
         return col, {s or "no sphere": SPHERE_COLOURS[s] for s in SPHERE_COLOURS if s in used}
     if style.color == "country":
@@ -223,7 +226,6 @@ def _node(
         "sectors": sorted(d.sectors.get(key, {})),
         "roles": sorted(d.roles.get(key, set())),
         "years": years,
-        "search": " ".join([str(a.get("label", "")), *d.names.get(key, [])]).lower(),
     }
 
 
@@ -255,9 +257,14 @@ def _tooltip(node: str, a: Mapping[str, Any], d: Details) -> str:
 
 
 def _edge(
-    i: int, a: Hashable, b: Hashable, d: Mapping[str, Any], years: Mapping[Any, Any]
+    i: int,
+    index: Mapping[Hashable, int],
+    a: Hashable,
+    b: Hashable,
+    d: Mapping[str, Any],
+    years: Mapping[Any, Any],
 ) -> dict[str, Any]:
-    edge: dict[str, Any] = {"id": i, "from": str(a), "to": str(b)}
+    edge: dict[str, Any] = {"id": i, "f": index[a], "t": index[b]}
     weight = float(d.get("weight", 1))
     edge["width"] = round(1 + 1.5 * math.log2(weight), 2) if weight > 1 else 1
     spans = _spans(d, years)

@@ -8,6 +8,7 @@ kept organisation. ``focus``/``depth`` then keep the ego network of one node.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -63,9 +64,7 @@ class Selection:
         return " · ".join(parts)
 
 
-def select_view(
-    kg: KnowledgeGraph, view: str, sel: Selection, details: Details
-) -> nx.Graph:
+def select_view(kg: KnowledgeGraph, view: str, sel: Selection, details: Details) -> nx.Graph:
     """The view ``view`` of ``kg`` narrowed by ``sel``.
 
     Raises:
@@ -115,7 +114,7 @@ def _by_org(graph: nx.Graph, sel: Selection, details: Details) -> nx.Graph:
     orgs = {n for n, a in graph.nodes(data=True) if a.get("kind") == "organisation"}
     kept = {n for n in orgs if org_ok(n, graph.nodes[n])}
     undirected = graph.to_undirected(as_view=True)
-    for n, a in graph.nodes(data=True):
+    for n in graph:
         if n in orgs:
             continue
         own = details.sectors.get(n, {})
@@ -137,7 +136,7 @@ def resolve_node(graph: nx.Graph, name: str) -> Any:
     ('http://x/org/a1', 'http://x/org/a1')
     """
     want = name.strip().lower()
-    tests = (
+    tests: tuple[Callable[[Any, dict[str, Any]], bool], ...] = (
         lambda n, a: str(n).lower() == want or str(n).rsplit("/", 1)[-1].lower() == want,
         lambda n, a: str(a.get("short", "")).lower() == want,
         lambda n, a: str(a.get("label", "")).lower() == want,

@@ -121,3 +121,29 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "Examples:" in out
     assert "--focus ektu --depth 2" in out
+
+
+def test_geo_layout_places_what_has_coordinates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Coordinates come with RDF files loaded next to the records (schema:latitude/longitude).
+    world = tmp_path / "world"
+    world.mkdir()
+    for f in VALID.iterdir():
+        (world / f.name).write_bytes(f.read_bytes())
+    kg = KnowledgeGraph()
+    from triplehelix.data.loader import load_records
+
+    kg.load(load_records([VALID]))
+    alpha = next(n for n, a in bipartite_graph(kg).nodes(data=True) if a["short"] == "AU")
+    kg.close()
+    (world / "geo.ttl").write_text(
+        f'<{alpha}> <https://schema.org/latitude> 43.24 ; <https://schema.org/longitude> 76.89 .\n'
+    )
+    store = tmp_path / "kg"
+    assert run_main(["load", str(world), "--store", str(store)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "map", "--store", str(store), "--layout", "geo", "-o", "-")
+    assert code == 0
+    n = len(nodes_of(out))
+    assert f"1 of {n} placed by coordinates" in out

@@ -206,6 +206,9 @@ def map_page(
         )
     filters = sel.describe()
     subtitle = f"data: {source}" + (f" · filters: {filters}" if filters else "")
+    if style is not None and style.layout == "geo":
+        placed = sum(1 for node in graph if node in details.coords)
+        subtitle += f" · {placed} of {n} placed by coordinates, the others listed on the right"
     return render_map(
         graph,
         title=f"Partnership map: {what}",

@@ -76,7 +76,7 @@ def render_map(
 
     >>> g = nx.Graph(); g.add_node("a", label="<b>A&B</b>", kind="organisation", helix="academia")
     >>> page = render_map(g, title="t")
-    >>> "<b>A&B</b>" in page, "http://" in page.split("<script>")[0], "src=" in page
+    >>> "<b>A&B</b>" in page, "http://" in page.split("<script")[0], "<script src" in page
     (False, False, False)
     """
     style = style or MapStyle()
@@ -325,7 +325,7 @@ p.sub {{ margin: 2px 0 4px; color: #555; font-size: 13px; }}
 .key i {{ display: inline-block; width: 10px; height: 10px; border-radius: 50%;
           margin-right: 4px; }}
 #controls {{ font-size: 12px; margin-top: 4px; }}
-#controls label {{ margin-right: 10px; }}
+#controls label, #found {{ margin-right: 10px; }}
 #controls select, #controls input {{ font-size: 12px; }}
 #counts {{ float: right; color: #555; font-size: 13px; }}
 #map {{ width: 100%; height: calc(100vh - 118px); }}

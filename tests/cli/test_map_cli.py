@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_main
+from triplehelix.data.loader import load_records
 from triplehelix.graph.network import bipartite_graph, coparticipation_graph
 from triplehelix.graph.store import KnowledgeGraph
 
@@ -132,13 +133,11 @@ def test_geo_layout_places_what_has_coordinates(
     for f in VALID.iterdir():
         (world / f.name).write_bytes(f.read_bytes())
     kg = KnowledgeGraph()
-    from triplehelix.data.loader import load_records
-
     kg.load(load_records([VALID]))
     alpha = next(n for n, a in bipartite_graph(kg).nodes(data=True) if a["short"] == "AU")
     kg.close()
     (world / "geo.ttl").write_text(
-        f'<{alpha}> <https://schema.org/latitude> 43.24 ; <https://schema.org/longitude> 76.89 .\n'
+        f"<{alpha}> <https://schema.org/latitude> 43.24 ; <https://schema.org/longitude> 76.89 .\n"
     )
     store = tmp_path / "kg"
     assert run_main(["load", str(world), "--store", str(store)]) == 0

@@ -232,3 +232,23 @@ def test_the_harness_sees_external_requests_and_dialogs(visit: Open, tmp_path: P
     v = visit(page)
     assert v.external == ["http://example.invalid/x.png"]
     assert v.dialogs == ["1"]
+
+
+def test_role_filter_keeps_links_in_that_role(
+    visit: Open, valid: KnowledgeGraph, tmp_path: Path
+) -> None:
+    g = bipartite_graph(valid)
+    links = {
+        tuple(sorted((a, b)))
+        for a, b, d in g.edges(data=True)
+        if "coordinator" in d["roles"].split(";")
+    }
+    coordinators = {n for link in links for n in link if g.nodes[n]["kind"] == "organisation"}
+    assert links
+    assert links != {tuple(sorted(e)) for e in g.edges}
+    v = visit(write_map(tmp_path, valid))
+    v.page.select_option("#f-role", "coordinator")
+    nodes, edges = shown(v)
+    assert edges == links
+    assert nodes == coordinators | {n for link in links for n in link}
+    assert_clean(v)

@@ -146,3 +146,15 @@ def test_geo_layout_places_what_has_coordinates(
     assert code == 0
     n = len(nodes_of(out))
     assert f"1 of {n} placed by coordinates" in out
+
+
+def test_open_hands_the_written_file_to_the_browser(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    code, _, _ = run(capsys, "map", "-o", str(tmp_path / "m.html"), "--open")
+    assert code == 0
+    assert opened == [(tmp_path / "m.html").resolve().as_uri()]
+    assert run(capsys, "map", "-o", "-", "--open")[0] == 0
+    assert len(opened) == 1  # nothing to open when the page goes to stdout

@@ -181,6 +181,11 @@ def map_page(
 
     Raises:
         UsageError: the map would have more than ``max_nodes`` nodes.
+
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> page = map_page(KnowledgeGraph.seed(), "coparticipation", "the seed world")
+    >>> page.startswith("<!DOCTYPE html>"), "data: the seed world" in page
+    (True, True)
     """
     from triplehelix.graph.mapdata import node_details
     from triplehelix.graph.maps import render_map

@@ -5,7 +5,15 @@
   "use strict";
   const data = JSON.parse(document.getElementById("map-data").textContent);
   const GREY = "#e4e4e4";
-  for (const e of data.edges) { e.from = data.nodes[e.f].id; e.to = data.nodes[e.t].id; }
+  const span = (s) => (s[0] === s[1] ? `${s[0]}` : `${s[0]}–${s[1]}`);
+  for (const e of data.edges) {
+    e.from = data.nodes[e.f].id; e.to = data.nodes[e.t].id;
+    const text = [];
+    if (e.roles) text.push("roles: " + e.roles.join(", "));
+    if (e.spans) text.push("years: " + e.spans.map(span).join(", "));
+    if (e.title) text.push(e.title);
+    if (text.length) e.title = text.join("\n");
+  }
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const nodes = new vis.DataSet(data.nodes);
   const edges = new vis.DataSet(data.edges);
@@ -91,6 +99,10 @@
     if (state.role && !n.roles.includes(state.role)) return false;
     return true;
   }
+  function edgeOk(e) {
+    if (state.role && e.roles && !e.roles.includes(state.role)) return false;
+    return activeIn(e, state.year);
+  }
   function activeIn(e, year) {
     if (year === null || !e.spans) return true;
     return e.spans.some((s) => s[0] <= year && year <= s[1]);
@@ -101,7 +113,7 @@
     visibleEdges.clear();
     const touched = new Set();
     for (const e of data.edges) {
-      if (keep.has(e.from) && keep.has(e.to) && activeIn(e, state.year)) {
+      if (keep.has(e.from) && keep.has(e.to) && edgeOk(e)) {
         visibleEdges.add(e.id); touched.add(e.from); touched.add(e.to);
       }
     }

@@ -270,15 +270,13 @@ def _edge(
     spans = _spans(d, years)
     if spans:
         edge["spans"] = spans
-    text = []
     if d.get("roles"):
-        text.append("roles: " + str(d["roles"]).replace(";", ", "))
+        edge["roles"] = str(d["roles"]).split(";")
+    text = []  # roles and years are added to the tooltip in the page (smaller file)
     if d.get("weight"):
         text.append(f"shared activities: {d['weight']}")
     if d.get("predicates"):
         text.append(", ".join(d["predicates"]))
-    if d.get("years"):
-        text.append(f"years: {d['years']}")
     if text:
         edge["title"] = "\n".join(text)
     return edge

@@ -167,6 +167,12 @@ def query_graph(kg: KnowledgeGraph, sparql: str, where: str) -> nx.Graph:
 
     Raises:
         QueryError: not a SELECT, or the variables are missing.
+
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> q = "SELECT ?source ?target WHERE { ?p th:agent ?source ; th:activity ?target }"
+    >>> g = query_graph(KnowledgeGraph.seed(), q, "edges.rq")
+    >>> g.number_of_edges() > 5 and all("label" in a for _, a in g.nodes(data=True))
+    True
     """
     from triplehelix.graph.network import node_table
     from triplehelix.graph.store import to_python

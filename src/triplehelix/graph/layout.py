@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = ["SPRING_LIMIT", "geo_positions", "positions"]
 
 SPRING_LIMIT = 300
 PIVOTS = 40
+SPREAD = 16.0  # pixels between nodes that pivot MDS puts on one spot
 Pos = dict[Hashable, tuple[float, float]]
 
 
@@ -40,17 +42,18 @@ def positions(graph: nx.Graph, seed: int = 7) -> Pos:
     row_width = 0.0
     width_limit = 0.0
     for comp in comps:
-        sub = simple.subgraph(comp)
+        sub = simple.subgraph(comp).copy()  # a plain graph: breadth-first search is faster
         local = _component(sub, seed)
         xs = [p[0] for p in local.values()]
         ys = [p[1] for p in local.values()]
-        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        left, top = min(xs), min(ys)
+        w, h = max(xs) - left, max(ys) - top
         if not width_limit:
             width_limit = max(w, 600.0)
         if row_width and row_width + w > width_limit:
             x0, y0, row_width, row_height = 0.0, y0 + row_height + 80, 0.0, 0.0
         for node, (x, y) in local.items():
-            out[node] = (x0 + x - min(xs), y0 + y - min(ys))
+            out[node] = (x0 + x - left, y0 + y - top)
         x0 += w + 80
         row_width += w + 80
         row_height = max(row_height, h)
@@ -85,11 +88,27 @@ def _pivot_mds(sub: nx.Graph, seed: int, scale: float) -> Pos:
         pivot = nodes[int(np.argmax(nearest))]
     sq = dist**2
     centred = sq - sq.mean(axis=0) - sq.mean(axis=1, keepdims=True) + sq.mean()
-    u, s, _ = np.linalg.svd(-0.5 * centred, full_matrices=False)
-    xy = u[:, :2] * np.sqrt(s[:2])
-    xy += rng.normal(scale=0.35, size=xy.shape)
-    xy /= np.abs(xy).max() or 1.0
-    return {v: (float(xy[i, 0]) * scale, float(xy[i, 1]) * scale) for v, i in index.items()}
+    # The top two eigenvectors of the small k×k matrix CᵀC give the projection of C.
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    xy = centred @ vectors[:, -2:][:, ::-1]
+    xy *= scale / (np.abs(xy).max() or 1.0)
+    xy += rng.normal(scale=0.004 * scale, size=xy.shape)
+    _spread(xy, dist)
+    return {v: (float(xy[i, 0]), float(xy[i, 1])) for v, i in index.items()}
+
+
+def _spread(xy: np.ndarray[Any, Any], dist: np.ndarray[Any, Any]) -> None:
+    """Nodes at the same distances from every pivot (e.g. leaves of one hub) would stack:
+    lay each such group out on a sunflower disc around its place."""
+    groups: dict[bytes, list[int]] = defaultdict(list)
+    for i in range(len(dist)):
+        groups[dist[i].tobytes()].append(i)
+    golden = math.pi * (3 - math.sqrt(5))
+    for members in groups.values():
+        for j, i in enumerate(members[1:] if len(members) > 1 else [], start=1):
+            r = SPREAD * math.sqrt(j)
+            xy[i, 0] += r * math.cos(j * golden)
+            xy[i, 1] += r * math.sin(j * golden)
 
 
 def geo_positions(graph: nx.Graph, coords: Mapping[Hashable, tuple[float, float]]) -> Pos:

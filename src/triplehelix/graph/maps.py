@@ -104,7 +104,7 @@ def render_map(
         counts=f"{n_nodes} nodes · {n_edges} links",
         n_nodes=n_nodes,
         n_edges=n_edges,
-        legend=_legend(graph, style, legend_colours, details),
+        legend=_legend(graph, style, legend_colours),
         js_vis=_asset("vis-network.min.js"),
         js_map=files("triplehelix.graph").joinpath("map.js").read_text(encoding="utf-8"),
         data=_safe_json(data),
@@ -295,7 +295,7 @@ def _spans(d: Mapping[str, Any], years: Mapping[Any, Any]) -> list[list[int]]:
     return spans
 
 
-def _legend(graph: nx.Graph, style: MapStyle, colours: dict[str, str], d: Details) -> str:
+def _legend(graph: nx.Graph, style: MapStyle, colours: dict[str, str]) -> str:
     keys = "".join(
         f'<span class="key"><i style="background:{c}"></i>{html.escape(k)}</span>'
         for k, c in colours.items()

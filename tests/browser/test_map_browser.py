@@ -41,14 +41,19 @@ def shown(v: Visit) -> tuple[set[str], set[tuple[str, str]]]:
     return set(nodes), {tuple(sorted(e)) for e in edges}  # type: ignore[misc]
 
 
-def click_node(v: Visit, node: str) -> None:
+def node_point(v: Visit, node: str) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates."""
     x, y = v.js(
         """id => { const p = network.canvasToDOM(network.getPositions([id])[id]);
                    const r = document.getElementById('map').getBoundingClientRect();
                    return [r.left + p.x, r.top + p.y]; }""",
         node,
     )
-    v.page.mouse.click(x, y)
+    return x, y
+
+
+def click_node(v: Visit, node: str) -> None:
+    v.page.mouse.click(*node_point(v, node))
     v.page.wait_for_function("id => window.thMap.selected === id", arg=node, timeout=20_000)
 
 
@@ -251,4 +256,18 @@ def test_role_filter_keeps_links_in_that_role(
     nodes, edges = shown(v)
     assert edges == links
     assert nodes == coordinators | {n for link in links for n in link}
+    assert_clean(v)
+
+
+def test_hovering_a_node_shows_its_names_in_a_tooltip(
+    visit: Open, seed: KnowledgeGraph, tmp_path: Path
+) -> None:
+    g = bipartite_graph(seed)
+    (giz,) = [n for n, a in g.nodes(data=True) if a["short"] == "GIZ"]
+    v = visit(write_map(tmp_path, seed))
+    v.page.mouse.move(*node_point(v, giz))
+    v.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=20_000)
+    lines = v.page.inner_text("div.vis-tooltip").splitlines()
+    assert lines[0] == g.nodes[giz]["label"]
+    assert "also: GIZ" in lines
     assert_clean(v)

@@ -158,3 +158,11 @@ def test_open_hands_the_written_file_to_the_browser(
     assert opened == [(tmp_path / "m.html").resolve().as_uri()]
     assert run(capsys, "map", "-o", "-", "--open")[0] == 0
     assert len(opened) == 1  # nothing to open when the page goes to stdout
+
+
+def test_an_empty_map_is_written_with_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    # The seed world's food-industry project has no recorded participant (30-projects.yaml).
+    code, out, err = run(capsys, "map", "--sector", "food-industry", "-o", "-")
+    assert code == 0
+    assert nodes_of(out) == set()
+    assert "warning: the map is empty" in err

@@ -166,3 +166,45 @@ def test_query_graph_needs_source_and_target(valid: KnowledgeGraph) -> None:
         query_graph(valid, "SELECT ?a WHERE { ?a ?b ?c } LIMIT 1", "bad.rq")
     with pytest.raises(QueryError, match="must be a SELECT returning"):
         query_graph(valid, "ASK { ?a ?b ?c }", "ask.rq")
+
+
+def test_funding_sums_grants_awarded_and_funded_and_contributions(valid: KnowledgeGraph) -> None:
+    # 00-world.yaml: grant g1 (150000.50 EUR) funded by delta, awarded to alpha;
+    # 30-participations.jsonl: alpha brings 1000 EUR cash to p2.
+    from decimal import Decimal
+
+    table = node_table(valid)
+    alpha = next(n for n, a in table.items() if a["short"] == "AU")
+    delta = next(
+        n for n, a in table.items() if a["kind"] == "organisation" and "Delta" in a["label"]
+    )
+    d = details(valid)
+    assert d.amounts[alpha] == {"EUR": Decimal("151000.50")}
+    assert d.amounts[delta] == {"EUR": Decimal("150000.50")}
+    assert any(
+        line.startswith("contributes to Project Two (1,000 EUR)") for line in d.funding[alpha]
+    )
+    g = bipartite_graph(valid)
+    nodes = data_block(render_map(g, title="t", details=d, style=MapStyle(size="funding")))["nodes"]
+    size = {n["id"]: n["size"] for n in nodes}
+    assert size[alpha] == max(size.values())
+    assert all(s == 8 for n, s in size.items() if n not in d.amounts)
+
+
+def test_coparticipation_links_get_the_years_of_their_projects(valid: KnowledgeGraph) -> None:
+    from triplehelix.graph.network import coparticipation_graph
+
+    g = coparticipation_graph(valid)
+    table = node_table(valid)
+    page = render_map(g, title="t", activities=table)
+    data = data_block(page)
+    ids = [n["id"] for n in data["nodes"]]
+    for e in data["edges"]:
+        projects = g.edges[ids[e["f"]], ids[e["t"]]]["projects"].split()
+        expected = [
+            [int(table[p]["start"]), int(table[p]["end"] or table[p]["start"])]
+            for p in projects
+            if table[p]["start"] != ""
+        ]
+        assert e.get("spans", []) == expected
+    assert any(e.get("spans") for e in data["edges"])

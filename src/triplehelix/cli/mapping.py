@@ -138,6 +138,7 @@ def map_(
     kg = open_graph(store)
     source = "the bundled seed world" if store is None else str(store)
     query = _read_query(query_file) if query_file is not None else None
+    notes: list[str] = []
     page = map_page(
         kg,
         options["view"],
@@ -146,7 +147,10 @@ def map_(
         style=style,
         max_nodes=options["max_nodes"],
         query=query,
+        notes=notes,
     )
+    for note in notes:
+        err.print(f"warning: {note}", markup=False)
     if target is None:
         sys.stdout.write(page)
         return
@@ -176,8 +180,11 @@ def map_page(
     style: MapStyle | None = None,
     max_nodes: int = MAX_NODES,
     query: tuple[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """The map page of ``view`` (or of a SPARQL ``query``: text, file name) of ``kg``.
+
+    ``notes`` (if given) receives remarks for the user, e.g. that the map is empty.
 
     Raises:
         UsageError: the map would have more than ``max_nodes`` nodes.
@@ -210,6 +217,12 @@ def map_page(
             "or raise --max-nodes",
         )
     filters = sel.describe()
+    if n == 0 and notes is not None:
+        notes.append(
+            "the map is empty: no organisation matches "
+            + (filters or "the view")
+            + " (try fewer filters or another --view)"
+        )
     subtitle = f"data: {source}" + (f" · filters: {filters}" if filters else "")
     if style is not None and style.layout == "geo":
         placed = sum(1 for node in graph if node in details.coords)

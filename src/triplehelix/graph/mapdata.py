@@ -50,13 +50,14 @@ SELECT DISTINCT ?agent ?activity ?role ?sy ?ey WHERE {
 """
 FUNDING = """
 SELECT DISTINCT ?node ?how ?what ?value ?currency WHERE {
-  { ?what th:awardee ?node . BIND("awarded" AS ?how) }
-  UNION { ?what schema:funder ?node . BIND("funds" AS ?how) }
-  UNION { ?p th:agent ?node ; th:contribution ?c ; th:activity ?what .
-          ?c schema:amount ?m . BIND("contributes to" AS ?how) }
-  OPTIONAL { ?what schema:amount ?gm . }
-  BIND(COALESCE(?m, ?gm) AS ?money)
-  OPTIONAL { ?money schema:value ?value ; schema:currency ?currency }
+  { ?what th:awardee ?node . BIND("awarded" AS ?how)
+    OPTIONAL { ?what schema:amount ?g . ?g schema:value ?value ; schema:currency ?currency } }
+  UNION
+  { ?what schema:funder ?node . BIND("funds" AS ?how)
+    OPTIONAL { ?what schema:amount ?f . ?f schema:value ?value ; schema:currency ?currency } }
+  UNION
+  { ?p th:agent ?node ; th:contribution ?c ; th:activity ?what . BIND("contributes to" AS ?how)
+    ?c schema:amount ?m . ?m schema:value ?value ; schema:currency ?currency }
 }
 """
 SOURCES = """

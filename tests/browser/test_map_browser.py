@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from browser_helpers import Visit
 from triplehelix.cli.mapping import map_page
-from triplehelix.data.loader import load_records
+from triplehelix.data.loader import load_records, seed_path
 from triplehelix.graph.network import bipartite_graph, coparticipation_graph
 from triplehelix.graph.store import KnowledgeGraph
 
@@ -270,4 +271,35 @@ def test_hovering_a_node_shows_its_names_in_a_tooltip(
     lines = v.page.inner_text("div.vis-tooltip").splitlines()
     assert lines[0] == g.nodes[giz]["label"]
     assert "also: GIZ" in lines
+    assert_clean(v)
+
+
+def test_sector_filter_keeps_organisations_active_in_that_sector(
+    visit: Open, seed: KnowledgeGraph, tmp_path: Path
+) -> None:
+    # Worked out from the seed records: the activities with sector "agriculture"
+    # (30-projects.yaml, 40-events.yaml) and the organisations taking part in them
+    # (50-participations.yaml), matched to the map's nodes by their English names.
+    def load(name: str) -> dict[str, Any]:
+        return yaml.safe_load((seed_path() / name).read_text(encoding="utf-8"))
+
+    acts = load("30-projects.yaml")["projects"] + load("40-events.yaml")["events"]
+    farming = {a["id"] for a in acts if "agriculture" in a.get("sectors", [])}
+    agents = {
+        p["agent"]
+        for p in load("50-participations.yaml")["participations"]
+        if p["activity"] in farming
+    }
+    names = {
+        o["name"]["en"] for o in load("10-organisations.yaml")["organisations"] if o["id"] in agents
+    }
+    assert len(names) >= 2
+    g = bipartite_graph(seed)
+    expected_orgs = {n for n, a in g.nodes(data=True) if a["label"] in names}
+    assert len(expected_orgs) == len(names)
+    v = visit(write_map(tmp_path, seed))
+    v.page.select_option("#f-sector", "agriculture")
+    nodes, edges = shown(v)
+    assert {n for n in nodes if g.nodes[n]["kind"] == "organisation"} == expected_orgs
+    assert edges == {tuple(sorted((a, b))) for a in expected_orgs for b in g[a]}
     assert_clean(v)

@@ -208,3 +208,19 @@ def test_coparticipation_links_get_the_years_of_their_projects(valid: KnowledgeG
         ]
         assert e.get("spans", []) == expected
     assert any(e.get("spans") for e in data["edges"])
+
+
+def test_geo_maps_never_move_by_physics_unless_asked() -> None:
+    g = nx.path_graph(3)
+    assert data_block(render_map(g, title="t", style=MapStyle(layout="geo")))["physics"] is False
+    on = MapStyle(layout="geo", physics=True)
+    assert data_block(render_map(g, title="t", style=on))["physics"] is True
+
+
+def test_participation_nodes_are_not_labelled_with_identifiers() -> None:
+    g = nx.Graph()
+    g.add_node("p/1b2c", label="1b2c-uuid", kind="participation")
+    g.add_node("o/a", label="Alpha", kind="organisation")
+    nodes = {n["id"]: n for n in data_block(render_map(g, title="t"))["nodes"]}
+    assert nodes["p/1b2c"]["label"] == ""
+    assert nodes["o/a"]["label"] == "Alpha"

@@ -24,6 +24,7 @@ __all__ = ["SPRING_LIMIT", "geo_positions", "positions"]
 
 SPRING_LIMIT = 300
 PIVOTS = 40
+ASIDE_ROWS = 10  # nodes without coordinates: columns of this many
 SPREAD = 16.0  # pixels between nodes that pivot MDS puts on one spot
 Pos = dict[Hashable, tuple[float, float]]
 
@@ -132,7 +133,7 @@ def geo_positions(graph: nx.Graph, coords: Mapping[Hashable, tuple[float, float]
     top = min((y for _, y in placed.values()), default=0.0)
     aside = sorted((v for v in graph if v not in placed), key=lambda v: str(_label(graph, v)))
     for i, node in enumerate(aside):
-        placed[node] = (right + 220 * (i // 40), top + 45 * (i % 40))
+        placed[node] = (right + 260 * (i // ASIDE_ROWS), top + 90 * (i % ASIDE_ROWS))
     return placed
 
 

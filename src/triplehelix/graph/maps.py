@@ -39,6 +39,7 @@ PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8
 PALETTE += ["#e377c2", "#bcbd22", "#393b79"]
 KIND_SHAPES = {"organisation": "dot", "project": "square", "event": "diamond"}
 PHYSICS_LIMIT = 200
+UNNAMED = {"participation"}  # labelled by an identifier only: no label on the map
 LABELS_ALWAYS = 40  # maps this small label every node; larger ones only the biggest
 LABELLED = 30
 
@@ -96,7 +97,8 @@ def render_map(
     index = {n: i for i, n in enumerate(graph)}  # edges name their ends by node position
     edges = [_edge(i, index, a, b, d, years) for i, (a, b, d) in enumerate(_edge_list(graph))]
     n_nodes, n_edges = graph.number_of_nodes(), len(edges)
-    physics = style.physics if style.physics is not None else n_nodes <= PHYSICS_LIMIT
+    auto = n_nodes <= PHYSICS_LIMIT and style.layout != "geo"  # geo positions are the point
+    physics = style.physics if style.physics is not None else auto
     data = {"nodes": nodes, "edges": edges, "physics": physics, "filters": dict(style.filters)}
     return _PAGE.format(
         title=html.escape(title),
@@ -213,7 +215,7 @@ def _node(
     return {
         "id": key,
         "name": short_label(a),
-        "label": short_label(a) if labelled else "",
+        "label": short_label(a) if labelled and a.get("kind") not in UNNAMED else "",
         "title": _tooltip(key, a, d),
         "x": round(xy[0], 1),
         "y": round(xy[1], 1),

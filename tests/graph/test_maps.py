@@ -224,3 +224,18 @@ def test_participation_nodes_are_not_labelled_with_identifiers() -> None:
     nodes = {n["id"]: n for n in data_block(render_map(g, title="t"))["nodes"]}
     assert nodes["p/1b2c"]["label"] == ""
     assert nodes["o/a"]["label"] == "Alpha"
+
+
+def test_query_graph_refuses_service_but_not_the_word_in_a_string(valid: KnowledgeGraph) -> None:
+    remote = (
+        "SELECT ?source ?target WHERE { SERVICE <http://127.0.0.1:1/s> { ?source ?p ?target } }"
+    )
+    with pytest.raises(QueryError, match="SERVICE"):
+        query_graph(valid, remote, "remote.rq")
+    hidden = "SELECT * WHERE { ?source a <http://x#T> . SERVICE <http://127.0.0.1:1/s> { ?source ?p ?target } }"
+    with pytest.raises(QueryError, match="SERVICE"):  # a "#" inside an IRI is no comment
+        query_graph(valid, hidden, "hidden.rq")
+    quoted = """# SERVICE in a comment
+    SELECT ?source ?target WHERE { ?p th:agent ?source ; th:activity ?target
+      FILTER(?p != "SERVICE") }"""
+    assert query_graph(valid, quoted, "ok.rq").number_of_edges() > 0

@@ -8,6 +8,7 @@ kept organisation. ``focus``/``depth`` then keep the ego network of one node.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
 __all__ = ["Selection", "query_graph", "select_view"]
 
 VIEWS = ("coparticipation", "bipartite", "full")
+# Strings, IRIs (which may hold a "#") and comments, blanked before looking for SERVICE.
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|\'[^\'\n]*\'|<[^<>\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +183,12 @@ def query_graph(kg: KnowledgeGraph, sparql: str, where: str) -> nx.Graph:
     from triplehelix.graph.network import node_table
     from triplehelix.graph.store import to_python
 
+    if _SERVICE.search(_STRINGS_AND_COMMENTS.sub(" ", sparql)):
+        raise QueryError(
+            f"{where}: SERVICE (a query sent over the network) is not allowed in a map query",
+            code="service-refused",
+            hint="query the local store only; load remote data first with triplehelix load",
+        )
     result = kg.query(sparql)
     names = {v.value for v in getattr(result, "variables", [])}
     if not {"source", "target"} <= names:

@@ -1,10 +1,11 @@
-"""The map command: a partnership map as one HTML page."""
+"""The map command: a partnership map as one self-contained HTML page."""
 
 from __future__ import annotations
 
 import sys
+import webbrowser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,44 +16,222 @@ from triplehelix.cli.common import (
     store_option,
 )
 from triplehelix.cli.output import err
+from triplehelix.errors import InputError, UsageError
 
-__all__ = ["map_", "map_page"]
+if TYPE_CHECKING:
+    from triplehelix.graph.maps import MapStyle
+    from triplehelix.graph.mapview import Selection
+
+__all__ = ["MAX_NODES", "map_", "map_page"]
+
+MAX_NODES = 5000
+WHAT = {
+    "coparticipation": "who works with whom",
+    "bipartite": "who took part in what",
+    "full": "everything linked",
+}
 
 
 @click.command(
     "map",
     help=help_text(
-        "Draw a partnership map as one self-contained HTML file.",
-        "triplehelix map -o partners.html",
-        "triplehelix map --view bipartite -o - > map.html",
+        "Draw a partnership map as one self-contained HTML file (no network needed).",
+        "triplehelix map -o partners.html               # the seed world",
+        "triplehelix map --focus ektu --depth 2 -o ektu.html --open",
+        "triplehelix map --sector food-industry --country TJ --from 2020 --to 2025 -o food.html",
+        "triplehelix map --view coparticipation --color community --size betweenness -o m.html",
+        "triplehelix map --layout geo -o where.html",
+        "triplehelix map --query edges.rq -o custom.html",
+        "triplehelix map --store kg -o - > map.html",
     ),
 )
 @store_option
 @click.option(
     "--view",
-    type=click.Choice(["coparticipation", "bipartite"]),
+    type=click.Choice(list(WHAT)),
     default="bipartite",
     show_default=True,
-    help="Organisations only, or organisations and activities.",
+    help="Organisations only, organisations and activities, or every typed node.",
 )
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["helix", "country", "community"]),
+    default="helix",
+    show_default=True,
+    help="What node colours show.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["degree", "funding", "betweenness"]),
+    default="degree",
+    show_default=True,
+    help="What node sizes show.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["spring", "geo"]),
+    default="spring",
+    show_default=True,
+    help="Network layout, or by coordinates (others aside).",
+)
+@click.option(
+    "--focus", default=None, help="Only this node (acronym, name or IRI) and its neighbourhood."
+)
+@click.option(
+    "--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Steps from --focus."
+)
+@click.option(
+    "--sector",
+    default=None,
+    help="Only organisations in this sector (e.g. food-industry), and what they took part in.",
+)
+@click.option("--country", default=None, help="Only organisations of this country (ISO code).")
+@click.option("--from", "year_from", type=int, default=None, help="Activities active from …")
+@click.option("--to", "year_to", type=int, default=None, help="… to this year.")
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SPARQL SELECT file returning ?source ?target [?weight ?label].",
+)
+@click.option(
+    "--physics/--no-physics",
+    default=None,
+    help="Let the map settle by simulation (default: only for small maps).",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(1),
+    default=MAX_NODES,
+    show_default=True,
+    help="Refuse larger maps.",
+)
+@click.option("--open", "open_it", is_flag=True, help="Open the written file in a browser.")
 @click.option("-o", "--output", required=True, help="HTML file to write, or - for stdout.")
-def map_(store: Path | None, view: str, output: str) -> None:
-    page = map_page(
-        open_graph(store), view, "the bundled seed world" if store is None else str(store)
+def map_(
+    store: Path | None, output: str, open_it: bool, query_file: Path | None, **options: Any
+) -> None:
+    from triplehelix.graph.maps import MapStyle
+    from triplehelix.graph.mapview import Selection
+
+    target = None if output == "-" else Path(output)
+    if target is not None:
+        check_output(target)
+    sel = Selection(
+        focus=options["focus"],
+        depth=options["depth"],
+        sector=options["sector"],
+        country=options["country"],
+        year_from=options["year_from"],
+        year_to=options["year_to"],
     )
-    if output == "-":
+    presets = {"sector": sel.sector or "", "country": (sel.country or "").upper()}
+    style = MapStyle(
+        color=options["color"],
+        size=options["size"],
+        layout=options["layout"],
+        physics=options["physics"],
+        filters=presets,
+    )
+    kg = open_graph(store)
+    source = "the bundled seed world" if store is None else str(store)
+    query = _read_query(query_file) if query_file is not None else None
+    notes: list[str] = []
+    page = map_page(
+        kg,
+        options["view"],
+        source,
+        sel=sel,
+        style=style,
+        max_nodes=options["max_nodes"],
+        query=query,
+        notes=notes,
+    )
+    for note in notes:
+        err.print(f"warning: {note}", markup=False)
+    if target is None:
         sys.stdout.write(page)
         return
-    target = Path(output)
-    check_output(target)
     target.write_text(page, encoding="utf-8")
     err.print(f"wrote {target}", markup=False)
+    if open_it:
+        webbrowser.open(target.resolve().as_uri())
 
 
-def map_page(kg: Any, view: str, source: str) -> str:
+def _read_query(path: Path) -> tuple[str, str]:
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{path}: cannot read the query ({exc})",
+            code="bad-query-file",
+            hint="give a UTF-8 text file holding one SPARQL SELECT",
+        ) from exc
+
+
+def map_page(
+    kg: Any,
+    view: str,
+    source: str,
+    *,
+    sel: Selection | None = None,
+    style: MapStyle | None = None,
+    max_nodes: int = MAX_NODES,
+    query: tuple[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    """The map page of ``view`` (or of a SPARQL ``query``: text, file name) of ``kg``.
+
+    ``notes`` (if given) receives remarks for the user, e.g. that the map is empty.
+
+    Raises:
+        UsageError: the map would have more than ``max_nodes`` nodes.
+
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> page = map_page(KnowledgeGraph.seed(), "coparticipation", "the seed world")
+    >>> page.startswith("<!DOCTYPE html>"), "data: the seed world" in page
+    (True, True)
+    """
+    from triplehelix.graph.mapdata import node_details
     from triplehelix.graph.maps import render_map
-    from triplehelix.graph.network import bipartite_graph, coparticipation_graph
+    from triplehelix.graph.mapview import Selection, query_graph, select_view
+    from triplehelix.graph.network import node_table
 
-    graph = coparticipation_graph(kg) if view == "coparticipation" else bipartite_graph(kg)
-    what = "who works with whom" if view == "coparticipation" else "who took part in what"
-    return render_map(graph, title=f"Partnership map: {what}", subtitle=f"data: {source}")
+    sel = sel or Selection()
+    table = node_table(kg)
+    details = node_details(kg, {k: v["label"] for k, v in table.items()})
+    if query is not None:
+        graph = query_graph(kg, query[0], query[1])
+        what = f"from {Path(query[1]).name}"
+    else:
+        graph = select_view(kg, view, sel, details)
+        what = WHAT[view]
+    n = graph.number_of_nodes()
+    if n > max_nodes:
+        raise UsageError(
+            f"the map would have {n:,} nodes, more than --max-nodes {max_nodes:,}",
+            code="map-too-large",
+            hint="narrow it with --focus NAME --depth 1, --sector, --country or --from/--to; "
+            "or raise --max-nodes",
+        )
+    filters = sel.describe()
+    if n == 0 and notes is not None:
+        notes.append(
+            "the map is empty: no organisation matches "
+            + (filters or "the view")
+            + " (try fewer filters or another --view)"
+        )
+    subtitle = f"data: {source}" + (f" · filters: {filters}" if filters else "")
+    if style is not None and style.layout == "geo":
+        placed = sum(1 for node in graph if node in details.coords)
+        subtitle += f" · {placed} of {n} placed by coordinates, the others listed on the right"
+    return render_map(
+        graph,
+        title=f"Partnership map: {what}",
+        subtitle=subtitle,
+        details=details,
+        style=style,
+        activities=table,
+    )

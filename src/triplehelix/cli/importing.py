@@ -71,6 +71,28 @@ def cordis(paths: Sequence[Path], store: Path | None, report_path: Path | None, 
     _finish(rs, report, store, report_path, dry_run)
 
 
+@import_.command(
+    "ror",
+    help=help_text(
+        "Import ROR v2 records (a data dump, a JSON array or JSON Lines): types, names in "
+        "every language, status, locations, external ids and relationships (targets "
+        "outside the file kept as references).",
+        "triplehelix import ror tests/fixtures/ror/ror_records_v2.json --store kg",
+        "triplehelix import ror v1.55-ror-data.json --store kg --report ror.json",
+    ),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store
+@_report
+@_dry_run
+def ror(paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool) -> None:
+    from triplehelix.data.importers.ror import import_ror
+
+    _check(store, report_path, dry_run)
+    rs, report = import_ror(list(paths))
+    _finish(rs, report, store, report_path, dry_run)
+
+
 def _check(store: Path | None, report_path: Path | None, dry_run: bool) -> None:
     from triplehelix.errors import UsageError
 

@@ -54,6 +54,7 @@ class QualityReport:
     created: Counter[str] = field(default_factory=Counter)
     missing: Counter[str] = field(default_factory=Counter)
     anomalies: list[Anomaly] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)
 
     def missing_value(self, file: str, column: str) -> None:
         """Count one absent value of a column (``NA``, empty)."""
@@ -74,6 +75,7 @@ class QualityReport:
             "rows": dict(self.rows),
             "created": dict(sorted(self.created.items())),
             "missing": dict(sorted(self.missing.items())),
+            "notes": dict(self.notes),
             "anomaly_counts": self.anomaly_counts(),
             "anomalies": [
                 {"code": a.code, "file": a.file, "line": a.line, "message": a.message}
@@ -93,6 +95,7 @@ class QualityReport:
         out.extend(("rows read", k, str(v)) for k, v in self.rows.items())
         out.extend(("created", k, str(v)) for k, v in sorted(self.created.items()))
         out.extend(("missing", k, str(v)) for k, v in sorted(self.missing.items()))
+        out.extend(("note", k, str(v)) for k, v in self.notes.items())
         for code, n in self.anomaly_counts().items():
             shown = [a for a in self.anomalies if a.code == code][:examples]
             sample = "; ".join(str(a) for a in shown)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from triplehelix.data.importers.report import QualityReport
     from triplehelix.data.loader import RecordSet
 
-__all__ = ["import_"]
+__all__ = ["import_", "resolve"]
 
 _store = click.option(
     "--store",
@@ -128,3 +128,90 @@ def _finish(
     if report_path is not None:
         report.write_json(report_path)
         err.print(f"report written to {report_path}", markup=False)
+
+
+@click.command(
+    help=help_text(
+        "Find organisations that are the same across sources: shared ROR, Wikidata or PIC "
+        "(merged by --apply) and same name + country (candidates, merged only with --accept "
+        "ID after review). Merges go to the curation graph with who/when/why; --undo ID "
+        "takes one back.",
+        "triplehelix resolve --store kg                  # list candidates with evidence",
+        "triplehelix resolve --store kg --apply          # merge the identifier matches",
+        "triplehelix resolve --store kg --accept 3f2a9c01d4 --by 'A. Reviewer'",
+        "triplehelix resolve --store kg --undo 3f2a9c01d4",
+    )
+)
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Store folder.",
+)
+@click.option("--apply", "apply_", is_flag=True, help="Merge every identifier match.")
+@click.option("--accept", multiple=True, metavar="ID", help="Merge this candidate (repeatable).")
+@click.option("--undo", multiple=True, metavar="ID", help="Take back this merge (repeatable).")
+@click.option("--merged", is_flag=True, help="List the merges made so far.")
+@click.option("--by", "agent", default=None, help="Who decides (default: $USER).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def resolve(
+    store: Path,
+    apply_: bool,
+    accept: Sequence[str],
+    undo: Sequence[str],
+    merged: bool,
+    agent: str | None,
+    fmt: str,
+) -> None:
+    import getpass
+
+    from triplehelix.data.importers import resolve as er
+    from triplehelix.errors import UsageError
+    from triplehelix.graph.store import KnowledgeGraph
+
+    writing = apply_ or bool(accept) or bool(undo)
+    who = agent or getpass.getuser()
+    with KnowledgeGraph(store, read_only=not writing) as kg:
+        for decision in undo:
+            n = er.undo_merge(kg, decision)
+            err.print(f"undone merge {decision}: {n} curation triples removed", markup=False)
+        if merged:
+            _show(fmt, "merges", ["d", "retire", "keep", "who", "when", "why"], er.merges(kg))
+            return
+        candidates = er.find_candidates(kg)
+        by_id = {c.id: c for c in candidates}
+        unknown = [a for a in accept if a not in by_id]
+        if unknown:
+            raise UsageError(
+                f"no open candidate with id {', '.join(unknown)}",
+                code="no-such-candidate",
+                hint="list candidates with: triplehelix resolve --store DIR",
+            )
+        chosen = [c for c in candidates if (apply_ and c.basis == "identifier") or c.id in accept]
+        for c in chosen:
+            er.apply_merge(kg, c, agent=who, note="accepted on review" if c.id in accept else "")
+        if chosen:
+            err.print(f"merged {len(chosen)} pair(s), recorded in the curation graph", markup=False)
+            candidates = er.find_candidates(kg)
+    rows = [
+        {"id": c.id, "basis": c.basis, "evidence": c.evidence, "keep": c.labels[0],
+         "retire": c.labels[1], "keep_iri": c.keep, "retire_iri": c.retire}
+        for c in candidates
+    ]
+    _show(fmt, "candidates", list(rows[0]) if rows else ["id"], rows)
+    n_id = sum(1 for c in candidates if c.basis == "identifier")
+    err.print(
+        f"{n_id} identifier match(es) (merge with --apply), {len(candidates) - n_id} name "
+        "candidate(s) for review (merge with --accept ID)",
+        markup=False,
+    )
+
+
+def _show(fmt: str, title: str, columns: list[str], rows: list[dict[str, str]]) -> None:
+    from triplehelix.cli.output import write_json
+
+    if fmt == "json":
+        write_json(rows)
+    else:
+        print_table(title, columns, [[r[c] for c in columns] for r in rows])

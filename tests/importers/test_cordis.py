@@ -38,7 +38,9 @@ def _one(kg: KnowledgeGraph, sparql: str) -> object:
     return next(iter(rows[0].values()))
 
 
-def test_counts_match_the_raw_participation_table(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_counts_match_the_raw_participation_table(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, report = imported
     rows = _rows("h2020.csv")
     pics = {r["pic"] for r in rows}
@@ -56,7 +58,9 @@ def test_counts_match_the_raw_participation_table(imported: tuple[KnowledgeGraph
     assert report.rows["h2020.csv"] == len(rows)
 
 
-def test_missing_contributions_are_absent_and_counted(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_missing_contributions_are_absent_and_counted(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, report = imported
     rows = _rows("h2020.csv")
     present = [Decimal(r["contribution"]) for r in rows if r["contribution"] not in ("NA", "")]
@@ -76,7 +80,9 @@ def test_missing_contributions_are_absent_and_counted(imported: tuple[KnowledgeG
     assert partner_money == 0  # every partner row is NA: no zero amounts were invented
 
 
-def test_countries_become_iso_and_kosovo_is_reported(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_countries_become_iso_and_kosovo_is_reported(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, report = imported
     rows = _rows("h2020.csv")
     by_country: dict[str, set[str]] = defaultdict(set)
@@ -112,7 +118,9 @@ def test_central_asian_participants(imported: tuple[KnowledgeGraph, QualityRepor
     assert {r["country"] for r in rows} >= {"KG", "UZ"}
 
 
-def test_activity_types_become_helix_spheres(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_activity_types_become_helix_spheres(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, _ = imported
     types = {r["pic"]: r["type"] for r in _rows("h2020.csv")}
     expected = Counter(SPHERE.get(t, "other") for t in types.values())
@@ -141,7 +149,9 @@ def test_project_money_names_and_provenance(imported: tuple[KnowledgeGraph, Qual
         }
     ]
     names = {r["orgId"]: r["name"] for r in _rows("Stacked_by_activityType.csv", ";")}
-    coordinator = next(r for r in _rows("h2020.csv") if r["role"] == "coordinator" and r["pic"] in names)
+    coordinator = next(
+        r for r in _rows("h2020.csv") if r["role"] == "coordinator" and r["pic"] in names
+    )
     label = kg.select(
         "SELECT ?name WHERE { ?o th:pic ?pic ; skos:prefLabel ?name }", {"pic": coordinator["pic"]}
     )
@@ -156,7 +166,9 @@ def test_project_money_names_and_provenance(imported: tuple[KnowledgeGraph, Qual
     assert cited == kg.count_of("th:Participation")
 
 
-def test_programme_parts_and_fp7_funding_schemes(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_programme_parts_and_fp7_funding_schemes(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, report = imported
     parts: dict[str, set[str]] = defaultdict(set)
     for r in _rows("programme_parts.csv"):
@@ -164,7 +176,7 @@ def test_programme_parts_and_fp7_funding_schemes(imported: tuple[KnowledgeGraph,
     single = {rcn: next(iter(p)) for rcn, p in parts.items() if len(p) == 1}
     sc7 = _one(
         kg,
-        "SELECT (COUNT(?p) AS ?n) WHERE { ?p a th:Project ; th:underProgramme/skos:altLabel \"SC7\" }",
+        'SELECT (COUNT(?p) AS ?n) WHERE { ?p a th:Project ; th:underProgramme/skos:altLabel "SC7" }',
     )
     assert sc7 == sum(1 for p in single.values() if p == "SC7")
     several = [a for a in report.anomalies if a.code == "several-programme-parts"]
@@ -173,12 +185,12 @@ def test_programme_parts_and_fp7_funding_schemes(imported: tuple[KnowledgeGraph,
     schemes = Counter(r["fundingScheme"] for r in fp7)
     got = kg.select(
         "SELECT ?scheme (COUNT(?p) AS ?n) WHERE { ?p a th:Project ; th:underProgramme ?prog . "
-        "?prog skos:altLabel ?scheme ; dcterms:isPartOf/skos:altLabel \"FP7\" } GROUP BY ?scheme"
+        '?prog skos:altLabel ?scheme ; dcterms:isPartOf/skos:altLabel "FP7" } GROUP BY ?scheme'
     )
     assert {r["scheme"]: r["n"] for r in got} == dict(schemes)
     first = fp7[0]
     assert kg.ask(
-        f'ASK {{ <https://w3id.org/triplehelix/id/project/cordis-ga-{first["id"]}> '
+        f"ASK {{ <https://w3id.org/triplehelix/id/project/cordis-ga-{first['id']}> "
         f'skos:altLabel "{first["acronym"]}" ; skos:prefLabel "{first["title"]}"@en }}'
     )
 
@@ -201,9 +213,7 @@ def test_anomalies_of_a_messy_table(tmp_path: Path) -> None:
     }
     two = next(a for a in report.anomalies if a.code == "two-coordinators")
     assert (two.file, two.line) == ("messy.csv", 3)
-    assert report.missing == Counter(
-        {"messy.csv: contribution": 2, "messy.csv: total_cost": 3}
-    )
+    assert report.missing == Counter({"messy.csv: contribution": 2, "messy.csv: total_cost": 3})
     assert rs.counts()["participation"] == 2
 
 

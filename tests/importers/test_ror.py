@@ -40,8 +40,10 @@ def test_every_record_with_all_its_types(imported: tuple[KnowledgeGraph, Quality
     kg, report = imported
     records = _records()
     assert report.created["organisation"] == len(records)
-    n = kg.select("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o schema:sameAs ?r "
-                  'FILTER STRSTARTS(STR(?r), "https://ror.org/") }')
+    n = kg.select(
+        "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o schema:sameAs ?r "
+        'FILTER STRSTARTS(STR(?r), "https://ror.org/") }'
+    )
     assert n[0]["n"] == len(records)
     expected = Counter(t for r in records for t in r["types"])
     got = kg.select(
@@ -60,10 +62,13 @@ def test_status_is_kept_and_visible(imported: tuple[KnowledgeGraph, QualityRepor
         "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?o <http://www.w3.org/ns/adms#status> ?s } GROUP BY ?s"
     )
     assert {r["s"].rsplit("/", 1)[-1]: r["n"] for r in got} == dict(expected)
-    assert expected["inactive"] > 0 and expected["withdrawn"] > 0
+    assert expected["inactive"] > 0
+    assert expected["withdrawn"] > 0
 
 
-def test_names_in_every_language_with_their_types(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_names_in_every_language_with_their_types(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, _ = imported
     for rec in _records():
         labels = kg.select(
@@ -79,11 +84,16 @@ def test_names_in_every_language_with_their_types(imported: tuple[KnowledgeGraph
                 assert (name["value"], "prefLabel") in got or (name["value"], "altLabel") in got
         display = next(n for n in rec["names"] if "ror_display" in n["types"])
         lang = display["lang"] or "und"
-        assert {"p": "http://www.w3.org/2004/02/skos/core#prefLabel", "v": display["value"],
-                "lang": lang} in labels
+        assert {
+            "p": "http://www.w3.org/2004/02/skos/core#prefLabel",
+            "v": display["value"],
+            "lang": lang,
+        } in labels
 
 
-def test_relationships_keep_targets_outside_the_file(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
+def test_relationships_keep_targets_outside_the_file(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
     kg, report = imported
     records = _records()
     ids = {r["id"] for r in records}
@@ -95,8 +105,12 @@ def test_relationships_keep_targets_outside_the_file(imported: tuple[KnowledgeGr
         "successor": "dcterms:isReplacedBy",
     }
     for kind, p in prop.items():
-        expected = {(_iri(r["id"]), _iri(x["id"])) for r in records for x in r["relationships"]
-                    if x["type"] == kind}
+        expected = {
+            (_iri(r["id"]), _iri(x["id"]))
+            for r in records
+            for x in r["relationships"]
+            if x["type"] == kind
+        }
         got = kg.select(f"SELECT ?a ?b WHERE {{ ?a {p} ?b }}")
         assert {(r["a"], r["b"]) for r in got} == expected, kind
     external = sum(1 for r in records for x in r["relationships"] if x["id"] not in ids)
@@ -106,7 +120,8 @@ def test_relationships_keep_targets_outside_the_file(imported: tuple[KnowledgeGr
     tuit = next(r for r in records if r["id"] == "https://ror.org/05987a729")
     children = {_iri(x["id"]) for x in tuit["relationships"] if x["type"] == "child"}
     got = kg.select("SELECT ?c WHERE { ?t org:hasSubOrganization ?c }", {"t": _iri(tuit["id"])})
-    assert {r["c"] for r in got} == children and children
+    assert {r["c"] for r in got} == children
+    assert children
 
 
 def test_locations_and_external_ids(imported: tuple[KnowledgeGraph, QualityReport]) -> None:
@@ -119,12 +134,19 @@ def test_locations_and_external_ids(imported: tuple[KnowledgeGraph, QualityRepor
             "schema:location ?city }",
             {"o": _iri(rec["id"])},
         )
-        assert got == [{"lat": Decimal(str(geo["lat"])), "lng": Decimal(str(geo["lng"])),
-                        "city": geo["name"]}]
-        ids = {r["i"] for r in kg.select("SELECT ?i WHERE { ?o dcterms:identifier ?i }",
-                                         {"o": _iri(rec["id"])})}
-        same = {r["s"] for r in kg.select("SELECT ?s WHERE { ?o schema:sameAs ?s }",
-                                          {"o": _iri(rec["id"])})}
+        assert got == [
+            {"lat": Decimal(str(geo["lat"])), "lng": Decimal(str(geo["lng"])), "city": geo["name"]}
+        ]
+        ids = {
+            r["i"]
+            for r in kg.select(
+                "SELECT ?i WHERE { ?o dcterms:identifier ?i }", {"o": _iri(rec["id"])}
+            )
+        }
+        same = {
+            r["s"]
+            for r in kg.select("SELECT ?s WHERE { ?o schema:sameAs ?s }", {"o": _iri(rec["id"])})
+        }
         for ext in rec["external_ids"]:
             for value in ext["all"]:
                 if ext["type"] == "wikidata" and value == (ext["preferred"] or ext["all"][0]):

@@ -63,7 +63,9 @@ def import_() -> None:
 @_store
 @_report
 @_dry_run
-def cordis(paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool) -> None:
+def cordis(
+    paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool
+) -> None:
     from triplehelix.data.importers.cordis import import_cordis
 
     _check(store, report_path, dry_run)
@@ -123,7 +125,9 @@ def _finish(
             markup=False,
         )
     else:
-        err.print(f"dry run: {len(rs)} records would be imported; nothing was written", markup=False)
+        err.print(
+            f"dry run: {len(rs)} records would be imported; nothing was written", markup=False
+        )
     print_table(f"data quality: {report.source}", ["section", "item", "value"], report.table_rows())
     if report_path is not None:
         report.write_json(report_path)
@@ -195,8 +199,15 @@ def resolve(
             err.print(f"merged {len(chosen)} pair(s), recorded in the curation graph", markup=False)
             candidates = er.find_candidates(kg)
     rows = [
-        {"id": c.id, "basis": c.basis, "evidence": c.evidence, "keep": c.labels[0],
-         "retire": c.labels[1], "keep_iri": c.keep, "retire_iri": c.retire}
+        {
+            "id": c.id,
+            "basis": c.basis,
+            "evidence": c.evidence,
+            "keep": c.labels[0],
+            "retire": c.labels[1],
+            "keep_iri": c.keep,
+            "retire_iri": c.retire,
+        }
         for c in candidates
     ]
     _show(fmt, "candidates", list(rows[0]) if rows else ["id"], rows)

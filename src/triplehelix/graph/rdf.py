@@ -366,9 +366,9 @@ def _organisation_details(rec: Organisation, t: _Triples, m: Minter) -> None:
     t.iri(_ADMS_STATUS, f"{VOCAB}org-status/{rec.status}" if rec.status else None)
     if rec.established is not None:
         t.add(SDO.foundingDate, literal(f"{rec.established:04d}", datatype=str(XSD.gYear)))
-    for p, value in ((SDO.latitude, rec.latitude), (SDO.longitude, rec.longitude)):
-        if value is not None:
-            t.add(p, literal(repr(value), datatype=str(XSD.decimal)))
+    for p, coord in ((SDO.latitude, rec.latitude), (SDO.longitude, rec.longitude)):
+        if coord is not None:
+            t.add(p, literal(repr(coord), datatype=str(XSD.decimal)))
     for scheme, values in rec.identifiers.items():
         for value in values:
             t.add(DCTERMS.identifier, literal(f"{scheme}:{value}"))

@@ -66,7 +66,9 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[CsvRow], str]:
         ) from exc
     first = text.split("\n", 1)[0]
     if not first.strip():
-        raise InputError(f"{path}:1: no header row", code="no-header", hint="the first row names the columns")
+        raise InputError(
+            f"{path}:1: no header row", code="no-header", hint="the first row names the columns"
+        )
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip() for h in next(reader)]

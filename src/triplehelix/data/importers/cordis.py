@@ -218,8 +218,12 @@ def _participation_row(state: _State, row: CsvRow, file: str, src: str) -> None:
     pic = _cell(state, row, file, "organisationID", "id", "pic")
     if pkey is None or pic is None:
         what = "project" if pkey is None else "organisation (PIC)"
-        state.report.anomaly("participation-without-" + what.split()[0], file, row.line,
-                             f"a participation row without its {what}: skipped")
+        state.report.anomaly(
+            "participation-without-" + what.split()[0],
+            file,
+            row.line,
+            f"a participation row without its {what}: skipped",
+        )
         return
     project = f"ga-{pkey}" if official else f"rcn-{pkey}"
     _org_facts(state, row, file, src, pic)
@@ -228,12 +232,23 @@ def _participation_row(state: _State, row: CsvRow, file: str, src: str) -> None:
     role_text = _cell(state, row, file, "role") or ""
     role = ROLES.get("".join(ch for ch in role_text.lower() if ch.isalpha()))
     if role is None:
-        state.report.anomaly("unknown-role", file, row.line,
-                             f"role {role_text!r} is not a CORDIS role: participation skipped")
+        state.report.anomaly(
+            "unknown-role",
+            file,
+            row.line,
+            f"role {role_text!r} is not a CORDIS role: participation skipped",
+        )
         return
     state.participations.append(
-        {"agent": f"pic-{pic}", "activity": project, "role": role, "money": money,
-         "source": src, "file": file, "line": row.line}
+        {
+            "agent": f"pic-{pic}",
+            "activity": project,
+            "role": role,
+            "money": money,
+            "source": src,
+            "file": file,
+            "line": row.line,
+        }
     )
 
 
@@ -253,16 +268,27 @@ def _org_facts(state: _State, row: CsvRow, file: str, src: str, pic: str) -> Non
         if old is None:
             org[key] = value
         elif old != value and key in ("type", "country"):
-            state.report.anomaly("conflicting-organisation", file, row.line,
-                                 f"PIC {pic}: {key} {value!r} here, {old!r} in an earlier row")
+            state.report.anomaly(
+                "conflicting-organisation",
+                file,
+                row.line,
+                f"PIC {pic}: {key} {value!r} here, {old!r} in an earlier row",
+            )
 
 
 def _project_facts(
     state: _State, row: CsvRow, file: str, src: str, key: str, number: str, official: bool
 ) -> None:
     proj = state.projects.setdefault(
-        key, {"sources": [], "file": file, "line": row.line, "number": number,
-              "official": official, "coordinators": []}
+        key,
+        {
+            "sources": [],
+            "file": file,
+            "line": row.line,
+            "number": number,
+            "official": official,
+            "coordinators": [],
+        },
     )
     proj["sources"].append(src)
     if not official:
@@ -304,12 +330,28 @@ def _projects_row(state: _State, row: CsvRow, file: str, src: str) -> None:
         state.report.anomaly("project-without-id", file, row.line, "no id: project skipped")
         return
     proj = state.projects.setdefault(
-        f"ga-{number}", {"sources": [], "file": file, "line": row.line, "number": number,
-                         "official": True, "coordinators": []}
+        f"ga-{number}",
+        {
+            "sources": [],
+            "file": file,
+            "line": row.line,
+            "number": number,
+            "official": True,
+            "coordinators": [],
+        },
     )
     proj["sources"].append(src)
-    for name in ("acronym", "title", "startDate", "endDate", "totalCost", "ecMaxContribution",
-                 "frameworkProgramme", "fundingScheme", "objective"):
+    for name in (
+        "acronym",
+        "title",
+        "startDate",
+        "endDate",
+        "totalCost",
+        "ecMaxContribution",
+        "frameworkProgramme",
+        "fundingScheme",
+        "objective",
+    ):
         value = _cell(state, row, file, name)
         if value is not None:
             proj[name] = value
@@ -333,10 +375,17 @@ def _emit(col: Collector, state: _State) -> None:
         return
     col.add(
         Organisation,
-        {"id": EC, "name": {"en": "European Commission"}, "acronym": "EC",
-         "types": ["government-body", "funding-body"], "country": "BE", "wikidata": "Q8880",
-         "sources": state.about},
-        "cordis", 1,
+        {
+            "id": EC,
+            "name": {"en": "European Commission"},
+            "acronym": "EC",
+            "types": ["government-body", "funding-body"],
+            "country": "BE",
+            "wikidata": "Q8880",
+            "sources": state.about,
+        },
+        "cordis",
+        1,
     )
     for pic, org in state.orgs.items():
         _emit_org(col, state, pic, org)
@@ -351,30 +400,48 @@ def _emit_org(col: Collector, state: _State, pic: str, org: dict[str, Any]) -> N
     act = org.get("type")
     org_type = ACTIVITY_TYPES.get(act or "")
     if org_type is None:
-        state.report.anomaly("unknown-activity-type", file, line,
-                             f"PIC {pic}: activity type {act!r}: typed 'other'")
+        state.report.anomaly(
+            "unknown-activity-type", file, line, f"PIC {pic}: activity type {act!r}: typed 'other'"
+        )
         org_type = "other"
     country = None
     if org.get("country"):
         country = cordis_country(org["country"])
         if country is None:
-            state.report.anomaly("unknown-country", file, line,
-                                 f"PIC {pic}: CORDIS country {org['country']!r} has no ISO "
-                                 "3166-1 code: country left out")
+            state.report.anomaly(
+                "unknown-country",
+                file,
+                line,
+                f"PIC {pic}: CORDIS country {org['country']!r} has no ISO "
+                "3166-1 code: country left out",
+            )
     name = org.get("name")
     if name is None:
-        state.report.anomaly("organisation-without-name", file, line,
-                             f"PIC {pic} has no name in the imported files: labelled 'PIC {pic}'")
+        state.report.anomaly(
+            "organisation-without-name",
+            file,
+            line,
+            f"PIC {pic} has no name in the imported files: labelled 'PIC {pic}'",
+        )
     url = org.get("organizationURL")
     if url and not url.startswith(("http://", "https://")):
         url = "http://" + url
     col.add(
         Organisation,
-        {"id": f"pic-{pic}", "iri": f"{BASE}id/org/pic-{pic}", "pic": pic,
-         "name": {"en": name or f"PIC {pic}"}, "acronym": org.get("shortName"),
-         "types": [org_type], "country": country, "city": org.get("city"), "website": url,
-         "sources": list(dict.fromkeys(org["sources"]))},
-        file, line,
+        {
+            "id": f"pic-{pic}",
+            "iri": f"{BASE}id/org/pic-{pic}",
+            "pic": pic,
+            "name": {"en": name or f"PIC {pic}"},
+            "acronym": org.get("shortName"),
+            "types": [org_type],
+            "country": country,
+            "city": org.get("city"),
+            "website": url,
+            "sources": list(dict.fromkeys(org["sources"])),
+        },
+        file,
+        line,
     )
 
 
@@ -383,9 +450,16 @@ def _programme(col: Collector, state: _State, code: str, name: str, parent: str 
     if col.get(pid) is None:
         col.add(
             Programme,
-            {"id": pid, "name": {"en": name}, "acronym": code, "part_of": parent,
-             "funders": [EC], "sources": state.about},
-            "cordis", 1,
+            {
+                "id": pid,
+                "name": {"en": name},
+                "acronym": code,
+                "part_of": parent,
+                "funders": [EC],
+                "sources": state.about,
+            },
+            "cordis",
+            1,
         )
     return pid
 
@@ -393,18 +467,26 @@ def _programme(col: Collector, state: _State, code: str, name: str, parent: str 
 def _emit_project(col: Collector, state: _State, key: str, proj: dict[str, Any]) -> None:
     file, line, number = proj["file"], proj["line"], proj["number"]
     if len(proj["coordinators"]) > 1:
-        state.report.anomaly("two-coordinators", file, proj["coordinators"][1],
-                             f"project {number} has {len(proj['coordinators'])} coordinator rows "
-                             f"(lines {', '.join(map(str, proj['coordinators']))})")
+        state.report.anomaly(
+            "two-coordinators",
+            file,
+            proj["coordinators"][1],
+            f"project {number} has {len(proj['coordinators'])} coordinator rows "
+            f"(lines {', '.join(map(str, proj['coordinators']))})",
+        )
     fp = proj.get("frameworkProgramme", "H2020" if not proj["official"] else None)
     programme = _programme(col, state, fp, FRAMEWORKS.get(fp, fp), None) if fp else None
     parts = list(dict.fromkeys(state.parts.get(key, [])))
     if programme and len(parts) == 1:
         programme = _programme(col, state, parts[0], H2020_PARTS.get(parts[0], parts[0]), programme)
     elif len(parts) > 1:
-        state.report.anomaly("several-programme-parts", file, line,
-                             f"project {number} is in {len(parts)} programme parts "
-                             f"({', '.join(parts)}): filed under {fp}")
+        state.report.anomaly(
+            "several-programme-parts",
+            file,
+            line,
+            f"project {number} is in {len(parts)} programme parts "
+            f"({', '.join(parts)}): filed under {fp}",
+        )
     if programme and proj.get("fundingScheme"):
         scheme = proj["fundingScheme"]
         programme = _programme(col, state, scheme, f"{fp} funding scheme {scheme}", programme)
@@ -416,32 +498,56 @@ def _emit_project(col: Collector, state: _State, key: str, proj: dict[str, Any])
     total = proj.get("total_cost") or proj.get("totalCost")
     col.add(
         Project,
-        {"id": key, "iri": iri, "name": {"en": title}, "acronym": proj.get("acronym"),
-         "programme": programme, "start": start, "end": end,
-         "description": {"en": proj["objective"]} if proj.get("objective") else None,
-         "total_cost": {"value": total, "currency": "EUR"} if total else None,
-         "sources": sources},
-        file, line,
+        {
+            "id": key,
+            "iri": iri,
+            "name": {"en": title},
+            "acronym": proj.get("acronym"),
+            "programme": programme,
+            "start": start,
+            "end": end,
+            "description": {"en": proj["objective"]} if proj.get("objective") else None,
+            "total_cost": {"value": total, "currency": "EUR"} if total else None,
+            "sources": sources,
+        },
+        file,
+        line,
     )
     amount = proj.get("max_contribution") or proj.get("ecMaxContribution")
     col.add(
         Grant,
-        {"id": f"grant-{key}", "iri": f"{iri}/grant", "funders": [EC], "projects": [key],
-         "programme": programme, "start": start, "end": end,
-         "number": number if proj["official"] else None,
-         "amount": {"value": amount, "currency": "EUR"} if amount else None,
-         "sources": sources},
-        file, line,
+        {
+            "id": f"grant-{key}",
+            "iri": f"{iri}/grant",
+            "funders": [EC],
+            "projects": [key],
+            "programme": programme,
+            "start": start,
+            "end": end,
+            "number": number if proj["official"] else None,
+            "amount": {"value": amount, "currency": "EUR"} if amount else None,
+            "sources": sources,
+        },
+        file,
+        line,
     )
 
 
 def _emit_participation(col: Collector, p: dict[str, Any]) -> None:
     money = p["money"]
-    contributions = [{"type": "cash", "amount": {"value": money, "currency": "EUR"}}] if money else []
+    contributions = (
+        [{"type": "cash", "amount": {"value": money, "currency": "EUR"}}] if money else []
+    )
     col.add(
         Participation,
-        {"agent": p["agent"], "activity": p["activity"], "role": p["role"],
-         "grant": f"grant-{p['activity']}" if money else None,
-         "contributions": contributions, "sources": [p["source"]]},
-        p["file"], p["line"],
+        {
+            "agent": p["agent"],
+            "activity": p["activity"],
+            "role": p["role"],
+            "grant": f"grant-{p['activity']}" if money else None,
+            "contributions": contributions,
+            "sources": [p["source"]],
+        },
+        p["file"],
+        p["line"],
     )

@@ -25,17 +25,69 @@ import pyoxigraph as ox
 
 from triplehelix.data.iris import BASE, slugify
 from triplehelix.errors import UsageError
-from triplehelix.graph.rdf import literal
 from triplehelix.graph.store import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_CURATION
 
 __all__ = ["Candidate", "apply_merge", "canonical", "find_candidates", "name_key", "undo_merge"]
 
 LEGAL_FORMS = frozenset(
-    "llp llc ltd limited inc incorporated corp corporation co gmbh mbh ag kg ev eg ug "
-    "sa sas sarl srl spa sl slu sau bv nv vzw asbl ab oy oyj as asa aps plc pte pty "
-    "too ooo oao zao pao ao tov jsc ojsc cjsc kft zrt sp zoo doo dd ad eood"
-    .split()
+    [
+        "llp",
+        "llc",
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "gmbh",
+        "mbh",
+        "ag",
+        "kg",
+        "ev",
+        "eg",
+        "ug",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "sl",
+        "slu",
+        "sau",
+        "bv",
+        "nv",
+        "vzw",
+        "asbl",
+        "ab",
+        "oy",
+        "oyj",
+        "as",
+        "asa",
+        "aps",
+        "plc",
+        "pte",
+        "pty",
+        "too",
+        "ooo",
+        "oao",
+        "zao",
+        "pao",
+        "ao",
+        "tov",
+        "jsc",
+        "ojsc",
+        "cjsc",
+        "kft",
+        "zrt",
+        "sp",
+        "zoo",
+        "doo",
+        "dd",
+        "ad",
+        "eood",
+    ]
 )
 """Legal-form words left out of name keys (ТОО, ООО and АО transliterate to too, ooo, ao)."""
 _FOLD = (("ae", "a"), ("oe", "o"), ("ue", "u"))  # München / MUENCHEN / MUNCHEN
@@ -203,14 +255,17 @@ def _decision_triples(c: Candidate, agent: str, when: str, note: str) -> list[ox
     who = ox.NamedNode(f"{BASE}id/agent/{slugify(agent) or 'unknown'}")
     n = ox.NamedNode
     why = f"{c.basis} match: {c.evidence}" + (f"; {note}" if note else "")
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (n(c.retire), n(REPLACED), n(c.keep)),
         (d, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(f"{PROV}Entity")),
         (d, n(f"{DCT}subject"), n(c.retire)),
         (d, n(f"{DCT}relation"), n(c.keep)),
         (d, n(f"{PROV}wasAttributedTo"), who),
-        (d, n(f"{PROV}generatedAtTime"),
-         ox.Literal(when, datatype=n("http://www.w3.org/2001/XMLSchema#dateTime"))),
+        (
+            d,
+            n(f"{PROV}generatedAtTime"),
+            ox.Literal(when, datatype=n("http://www.w3.org/2001/XMLSchema#dateTime")),
+        ),
         (d, n(f"{DCT}description"), ox.Literal(why, language="en")),
         (who, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(f"{PROV}Agent")),
         (who, n("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal(agent)),
@@ -227,7 +282,8 @@ def apply_merge(kg: KnowledgeGraph, c: Candidate, *, agent: str, note: str = "")
     retired = _retired(kg)
     if c.retire in retired or c.keep in retired:
         raise UsageError(
-            f"candidate {c.id}: already merged", code="already-merged",
+            f"candidate {c.id}: already merged",
+            code="already-merged",
             hint="undo the earlier merge first (triplehelix resolve --undo ID)",
         )
     when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -252,10 +308,10 @@ def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
             code="no-such-merge",
             hint="list the merges with: triplehelix resolve --store DIR --merged",
         )
-    retire = next(kg.store.quads_for_pattern(d, ox.NamedNode(f"{DCT}subject"), None, graph)).object
-    keep = next(kg.store.quads_for_pattern(d, ox.NamedNode(f"{DCT}relation"), None, graph)).object
+    retire = _object(kg, d, f"{DCT}subject")
+    keep = _object(kg, d, f"{DCT}relation")
+    who = _object(kg, d, f"{PROV}wasAttributedTo")
     attributed = ox.NamedNode(f"{PROV}wasAttributedTo")
-    who = next(kg.store.quads_for_pattern(d, attributed, None, graph)).object
     quads = list(kg.store.quads_for_pattern(d, None, None, graph))
     quads.append(ox.Quad(retire, ox.NamedNode(REPLACED), keep, graph))
     if len(list(kg.store.quads_for_pattern(None, attributed, who, graph))) == 1:
@@ -267,6 +323,14 @@ def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
         if not _stated_elsewhere(kg, q.triple):
             kg.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
     return removed
+
+
+def _object(kg: KnowledgeGraph, subject: ox.NamedNode, predicate: str) -> ox.NamedNode:
+    graph = ox.NamedNode(str(GRAPH_CURATION))
+    for q in kg.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, graph):
+        if isinstance(q.object, ox.NamedNode):
+            return q.object
+    raise UsageError(f"{subject.value}: a merge decision without {predicate}", code="bad-merge")
 
 
 def _stated_elsewhere(kg: KnowledgeGraph, t: ox.Triple) -> bool:

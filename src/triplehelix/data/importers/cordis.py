@@ -17,6 +17,11 @@ OTH → other); roles map to the role scheme; every amount is EUR money; CORDIS 
 become ISO 3166-1 (``UK`` → ``GB``, ``EL`` → ``GR``) by the official code list; ``NA`` and
 empty cells are absent facts, counted in the quality report.
 
+Provenance: each row is a source record of its file's source document (licence CC BY 4.0,
+"© European Union, CORDIS"). A participation cites its row; an organisation or a project
+cites the first row of each file that states it (every later row repeats the same facts,
+and citing them all would copy the node into hundreds of graphs).
+
 Organisations are keyed by PIC (IRI ``org/pic-{pic}``), projects by CORDIS ``rcn`` or grant
 agreement number, so re-importing a file yields the same nodes.
 """
@@ -254,7 +259,7 @@ def _participation_row(state: _State, row: CsvRow, file: str, src: str) -> None:
 
 def _org_facts(state: _State, row: CsvRow, file: str, src: str, pic: str) -> None:
     org = state.orgs.setdefault(pic, {"sources": [], "file": file, "line": row.line})
-    org["sources"].append(src)
+    _cite(org, file, src)
     act = _cell(state, row, file, "activityType", "type")
     country = _cell(state, row, file, "country")
     facts: dict[str, Any] = {"type": act, "country": country}
@@ -290,7 +295,7 @@ def _project_facts(
             "coordinators": [],
         },
     )
-    proj["sources"].append(src)
+    _cite(proj, file, src)
     if not official:
         for name in ("start_date", "end_date", "max_contribution", "total_cost"):
             value = _cell(state, row, file, name)
@@ -300,6 +305,14 @@ def _project_facts(
         proj["coordinators"].append(row.line)
     if official and row.get("projectAcronym"):
         proj.setdefault("acronym", row.get("projectAcronym"))
+
+
+def _cite(entity: dict[str, Any], file: str, src: str) -> None:
+    """Cite the first row of each file that states an entity (not all: see module doc)."""
+    cited = entity.setdefault("cited", set())
+    if file not in cited:
+        cited.add(file)
+        entity["sources"].append(src)
 
 
 def _names_row(state: _State, row: CsvRow, file: str, src: str) -> None:

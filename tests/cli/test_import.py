@@ -1,0 +1,121 @@
+"""``triplehelix import cordis|ror`` and ``triplehelix resolve`` as users run them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import run_main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+ROR = FIXTURES / "ror" / "ror_records_v2.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run_main([*args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def small_cordis(tmp_path: Path) -> Path:
+    """The first 300 rows of the H2020 sample and the names of their organisations."""
+    folder = tmp_path / "cordis"
+    folder.mkdir()
+    src = FIXTURES / "cordis"
+    with (src / "h2020.csv").open(encoding="utf-8", newline="") as f:
+        lines = f.readlines()[:301]
+    (folder / "h2020.csv").write_text("".join(lines), encoding="utf-8")
+    pics = {row["pic"] for row in csv.DictReader(lines)}
+    with (src / "Stacked_by_activityType.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter=";")
+        rows = [r for r in reader if r["orgId"] in pics]
+        header = reader.fieldnames or []
+    with (folder / "names.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, header, delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+def test_import_cordis_report_and_idempotence(
+    capsys: pytest.CaptureFixture[str], small_cordis: Path, tmp_path: Path
+) -> None:
+    store, report = tmp_path / "kg", tmp_path / "report.json"
+    code, out, err = run(
+        capsys, "import", "cordis", str(small_cordis), "--store", str(store), "--report", str(report)
+    )
+    assert code == 0, err
+    with (small_cordis / "h2020.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["created"]["participation"] == len(rows)
+    assert data["created"]["project"] == len({r["rcn"] for r in rows})
+    assert data["created"]["organisation"] == len({r["pic"] for r in rows}) + 1  # + the EC
+    na = sum(1 for r in rows if r["contribution"] == "NA")
+    assert data["missing"] == ({"h2020.csv: contribution": na} if na else {})
+    assert f"missing\th2020.csv: contribution\t{na}" in out or not na
+    assert "new quads" in err
+    code, _, err = run(capsys, "import", "cordis", str(small_cordis), "--store", str(store))
+    assert code == 0
+    assert ": 0 new quads" in err
+
+
+def test_dry_run_writes_nothing(
+    capsys: pytest.CaptureFixture[str], small_cordis: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "import", "cordis", str(small_cordis), "--dry-run")
+    assert code == 0
+    assert "dry run" in err
+    assert "created\tparticipation\t300" in out
+    assert not (tmp_path / "kg").exists()
+
+
+def test_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "import", "ror", str(ROR))
+    assert code == 2
+    assert "[no-store]" in err
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", "cordis", str(other), "--dry-run")
+    assert code == 4
+    assert "[unknown-layout]" in err
+    assert "Traceback" not in err
+
+
+def test_import_both_then_resolve_accept_and_undo(
+    capsys: pytest.CaptureFixture[str], small_cordis: Path, tmp_path: Path
+) -> None:
+    store = str(tmp_path / "kg")
+    assert run(capsys, "import", "cordis", str(small_cordis), "--store", store)[0] == 0
+    assert run(capsys, "import", "ror", str(ROR), "--store", store)[0] == 0
+    code, out, err = run(capsys, "resolve", "--store", store, "--format", "json")
+    assert code == 0, err
+    candidates = json.loads(out)
+    assert candidates
+    assert all(c["basis"] == "name" for c in candidates)
+    # --apply merges identifier matches only: name candidates stay open
+    code, out, err = run(capsys, "resolve", "--store", store, "--apply", "--format", "json")
+    assert code == 0
+    assert len(json.loads(out)) == len(candidates)
+    first = candidates[0]["id"]
+    code, out, err = run(
+        capsys, "resolve", "--store", store, "--accept", first, "--by", "Reviewer", "--format", "json"
+    )
+    assert code == 0
+    assert "merged 1 pair" in err
+    assert first not in {c["id"] for c in json.loads(out)}
+    code, out, _ = run(capsys, "resolve", "--store", store, "--merged", "--format", "json")
+    [merge] = json.loads(out)
+    assert (merge["d"], merge["who"]) == (first, "Reviewer")
+    code, _, err = run(capsys, "resolve", "--store", store, "--undo", first)
+    assert code == 0
+    assert f"undone merge {first}" in err
+    code, out, _ = run(capsys, "resolve", "--store", store, "--merged", "--format", "json")
+    assert json.loads(out) == []
+    code, _, err = run(capsys, "resolve", "--store", store, "--accept", "nope")
+    assert code == 2
+    assert "[no-such-candidate]" in err

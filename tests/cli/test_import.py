@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
+import shlex
+import shutil
 import json
 from pathlib import Path
 
@@ -46,7 +49,14 @@ def test_import_cordis_report_and_idempotence(
 ) -> None:
     store, report = tmp_path / "kg", tmp_path / "report.json"
     code, out, err = run(
-        capsys, "import", "cordis", str(small_cordis), "--store", str(store), "--report", str(report)
+        capsys,
+        "import",
+        "cordis",
+        str(small_cordis),
+        "--store",
+        str(store),
+        "--report",
+        str(report),
     )
     assert code == 0, err
     with (small_cordis / "h2020.csv").open(encoding="utf-8") as f:
@@ -103,7 +113,16 @@ def test_import_both_then_resolve_accept_and_undo(
     assert len(json.loads(out)) == len(candidates)
     first = candidates[0]["id"]
     code, out, err = run(
-        capsys, "resolve", "--store", store, "--accept", first, "--by", "Reviewer", "--format", "json"
+        capsys,
+        "resolve",
+        "--store",
+        store,
+        "--accept",
+        first,
+        "--by",
+        "Reviewer",
+        "--format",
+        "json",
     )
     assert code == 0
     assert "merged 1 pair" in err
@@ -119,3 +138,33 @@ def test_import_both_then_resolve_accept_and_undo(
     code, _, err = run(capsys, "resolve", "--store", store, "--accept", "nope")
     assert code == 2
     assert "[no-such-candidate]" in err
+
+
+def test_readme_import_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).parent.parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Importing real data", 1)[1]
+    block = re.search(r"```console\n(.*?)```", section, re.S)
+    assert block
+    commands = [c for c in block.group(1).splitlines() if c.startswith("triplehelix ")]
+    for sub in ("cordis", "ror"):
+        shutil.copytree(FIXTURES / sub, tmp_path / "tests" / "fixtures" / sub)
+    shutil.copytree(root / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    statuses = [(c, run_main(shlex.split(c)[1:])) for c in commands]
+    assert statuses == [(c, 0) for c in commands]
+    err = capsys.readouterr().err
+    assert "merged 1 pair" in err
+    assert "undone merge 2524302f70" in err
+    report = json.loads((tmp_path / "cordis-report.json").read_text(encoding="utf-8"))
+    excerpt = re.search(r"On the CORDIS sample:\n\n```\n(.*?)```", section, re.S)
+    assert excerpt
+    for line in excerpt.group(1).splitlines():
+        what, item, number = line.split()[:3]
+        key = {"created": "created", "missing": "missing", "anomaly": "anomaly_counts"}[what]
+        if what == "missing":
+            item, number = f"{item} {number}", line.split()[3]
+        assert report[key][item] == int(number), line
+    assert (tmp_path / "central-asia.html").stat().st_size > 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shlex
 import shutil
-import json
 from pathlib import Path
 
 import pytest

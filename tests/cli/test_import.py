@@ -168,3 +168,25 @@ def test_readme_import_example_runs(
             item, number = f"{item} {number}", line.split()[3]
         assert report[key][item] == int(number), line
     assert (tmp_path / "central-asia.html").stat().st_size > 0
+
+
+def test_import_csv_dry_run_shows_the_records(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = Path(__file__).parent.parent.parent
+    table = FIXTURES / "cordis" / "Stacked_by_activityType.csv"
+    mapping = root / "examples" / "mapping" / "cordis-organisations.yaml"
+    code, out, err = run(
+        capsys, "import", "csv", str(table), "--mapping", str(mapping), "--dry-run"
+    )
+    assert code == 0, err
+    with table.open(encoding="utf-8", newline="") as f:
+        first = next(csv.DictReader(f, delimiter=";"))
+    assert f"organisation\tpic-{first['orgId']}\thttps://w3id.org/triplehelix/id/org/pic-" in out
+    assert "would create (1731 records, first 20)" in out
+    assert "nothing was written" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: organisation\ncolumns: {name: name.en, country: country}\n")
+    code, _, err = run(capsys, "import", "csv", str(table), "--mapping", str(bad), "--dry-run")
+    assert code == 3
+    assert "column 'country' (country): expected an ISO 3166-1" in err

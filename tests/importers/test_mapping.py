@@ -114,6 +114,8 @@ columns: {Budget: amount.value, Currency: amount.currency, Partner: name.en}
 """
     table, m = _files(tmp_path, PARTNERS, mapping)
     rs, report = import_csv(table, m)
+    amounts = [str(g.amount.value) if g.amount else None for g in rs.of_kind("grant")]  # type: ignore[attr-defined]
+    assert amounts == ["1500.50", None]
     assert report.anomaly_counts() == {"money-without-currency": 1, "row-without-id": 1}
     bad = next(a for a in report.anomalies if a.code == "money-without-currency")
     assert (bad.file, bad.line) == ("partners.csv", 3)

@@ -162,7 +162,7 @@ def import_csv(table: Path, mapping_path: Path) -> tuple[RecordSet, QualityRepor
 
 
 def _check_columns(table: Path, mapping_path: Path, header: list[str], mapping: Mapping) -> None:
-    used = set()
+    used: set[str] = set()
     for rm in mapping.records:
         used.update(rm.columns)
         for template in [rm.id or "", *rm.fields.values()]:

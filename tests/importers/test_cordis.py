@@ -223,3 +223,38 @@ def test_a_file_of_no_known_layout_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         import_cordis([other])
     assert exc.value.code == "unknown-layout"
+
+
+def test_reimporting_a_changed_file_replaces_its_facts(tmp_path: Path) -> None:
+    from triplehelix.data.importers.replace import replace_sources
+
+    lines = H2020.read_text(encoding="utf-8").splitlines(keepends=True)[:41]
+    table = tmp_path / "h2020.csv"
+    table.write_text("".join(lines), encoding="utf-8")
+    kg = KnowledgeGraph()
+    kg.load(import_cordis([table])[0])
+    rs, _ = import_cordis([table])
+    assert replace_sources(kg, rs) == 0  # the same file: nothing to replace
+    # edit one contribution and drop the last row
+    header, *rows = lines
+    first = rows[0].split(",")
+    old_money = first[4]
+    first[4] = "12345.67"
+    changed = [header, ",".join(first), *rows[1:-1]]
+    table.write_text("".join(changed), encoding="utf-8")
+    rs, _ = import_cordis([table])
+    assert replace_sources(kg, rs) > 0
+    kg.load(rs)
+    fresh = KnowledgeGraph()
+    fresh.load(import_cordis([table])[0])
+    # the same graph as a fresh import, but for the history of ingest runs
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+        'FILTER (!STRSTARTS(STR(?s), "https://w3id.org/triplehelix/id/run/")) }'
+    )
+    assert kg.select(count) == fresh.select(count)
+    assert len(kg.graph_names()) == len(fresh.graph_names())
+    assert kg.count_of("th:Participation") == len(changed) - 1
+    values = {r["v"] for r in kg.select("SELECT ?v WHERE { ?c schema:amount/schema:value ?v }")}
+    assert Decimal("12345.67") in values
+    assert Decimal(old_money) not in values or old_money in {r.split(",")[4] for r in rows[1:-1]}

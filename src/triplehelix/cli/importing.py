@@ -167,10 +167,17 @@ def _finish(
 ) -> None:
     """Load (unless a dry run), then print the quality report and write it as JSON."""
     if not dry_run and store is not None:
+        from triplehelix.data.importers.replace import replace_sources
         from triplehelix.graph.store import KnowledgeGraph
 
         with KnowledgeGraph(store) as kg:
+            replaced = replace_sources(kg, rs)
             loaded = kg.load(rs)
+        if replaced:
+            err.print(
+                f"the files changed since their last import: {replaced} quads of it removed",
+                markup=False,
+            )
         err.print(
             f"imported {loaded.records} records into {store}: {loaded.added} new quads, "
             f"{loaded.quads_after} in all",

@@ -258,3 +258,41 @@ def test_reimporting_a_changed_file_replaces_its_facts(tmp_path: Path) -> None:
     values = {r["v"] for r in kg.select("SELECT ?v WHERE { ?c schema:amount/schema:value ?v }")}
     assert Decimal("12345.67") in values
     assert Decimal(old_money) not in values or old_money in {r.split(",")[4] for r in rows[1:-1]}
+
+
+OFFICIAL_ORGS = (
+    '\ufeff"projectID";"projectAcronym";"organisationID";"name";"shortName";"activityType";'
+    '"city";"country";"organizationURL";"role";"ecContribution";"totalCost"\n'
+    '"900001";"DEMO";"900000001";"SYNTHETIC UNIVERSITY";"SU";"HES";"ATHINA";"EL";'
+    '"www.example.org";"coordinator";"1000.50";"2000"\n'
+    '"900001";"DEMO";"900000002";"SYNTHETIC LTD";"";"PRC";"LONDON";"UK";"";'
+    '"thirdParty";"";"500"\n'
+    '"900001";"DEMO";"900000003";"SYNTHETIC ASSOCIATION";"";"OTH";"BISHKEK";"KG";"";'
+    '"associatedPartner";"";""\n'
+)
+
+
+def test_official_organization_csv_layout(tmp_path: Path) -> None:
+    """A synthetic file in the official organization.csv layout (';', quoted, BOM)."""
+    table = tmp_path / "organization.csv"
+    table.write_text(OFFICIAL_ORGS, encoding="utf-8")
+    rs, report = import_cordis([table])
+    kg = KnowledgeGraph()
+    kg.load(rs)
+    got = kg.select(
+        "SELECT ?name ?role ?c ?sphere WHERE { ?x th:agent ?o ; th:role ?r ; th:activity ?p . "
+        "?o skos:prefLabel ?name ; th:country ?cc ; a/rdfs:subClassOf*/th:helixSphere ?s "
+        "BIND(STRAFTER(STR(?r), '/role/') AS ?role) BIND(STRAFTER(STR(?cc), '/country/') AS ?c) "
+        "BIND(STRAFTER(STR(?s), '/helix/') AS ?sphere) }"
+    )
+    assert {(r["name"], r["role"], r["c"], r["sphere"]) for r in got} == {
+        ("SYNTHETIC UNIVERSITY", "coordinator", "GRC", "academia"),
+        ("SYNTHETIC LTD", "third-party", "GBR", "industry"),
+        ("SYNTHETIC ASSOCIATION", "associated-partner", "KGZ", "other"),
+    }
+    assert kg.ask(
+        "ASK { <https://w3id.org/triplehelix/id/project/cordis-ga-900001> skos:altLabel "
+        '"DEMO" . ?o th:pic "900000001" ; schema:url <http://www.example.org/> ; '
+        'schema:location "ATHINA"@en }'
+    )
+    assert report.missing["organization.csv: ecContribution"] == 2

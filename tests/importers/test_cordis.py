@@ -296,3 +296,28 @@ def test_official_organization_csv_layout(tmp_path: Path) -> None:
         'schema:location "ATHINA"@en }'
     )
     assert report.missing["organization.csv: ecContribution"] == 2
+
+
+def test_streaming_in_chunks_gives_the_same_graph(tmp_path: Path) -> None:
+    from triplehelix.data.importers.cordis import stream_cordis
+
+    lines = H2020.read_text(encoding="utf-8").splitlines(keepends=True)[:301]
+    table = tmp_path / "h2020.csv"
+    table.write_text("".join(lines), encoding="utf-8")
+    report = QualityReport("cordis")
+    chunks = list(stream_cordis([table], report, chunk_rows=100))
+    assert len(chunks) == 3 + 1  # 300 participation rows by 100, then the merged entities
+    assert [c.counts().get("participation", 0) for c in chunks] == [100, 100, 100, 0]
+    streamed = KnowledgeGraph()
+    for chunk in chunks:  # each set loads on its own
+        streamed.load(chunk)
+    whole = KnowledgeGraph()
+    rs, whole_report = import_cordis([table])
+    whole.load(rs)
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+        'FILTER (!STRSTARTS(STR(?s), "https://w3id.org/triplehelix/id/run/")) }'
+    )
+    assert streamed.select(count) == whole.select(count)
+    assert report.created == whole_report.created
+    assert report.created["participation"] == 300

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,11 +66,43 @@ def import_() -> None:
 def cordis(
     paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool
 ) -> None:
-    from triplehelix.data.importers.cordis import import_cordis
+    from triplehelix.data.importers.cordis import stream_cordis
+    from triplehelix.data.importers.report import QualityReport
 
     _check(store, report_path, dry_run)
-    rs, report = import_cordis(list(paths))
-    _finish(rs, report, store, report_path, dry_run)
+    report = QualityReport("cordis")
+    chunks = stream_cordis(list(paths), report)
+    if dry_run or store is None:
+        n = sum(len(rs) for rs in chunks)
+        err.print(f"dry run: {n} records would be imported; nothing was written", markup=False)
+    else:
+        _load_chunks(store, chunks)
+    _print_report(report, report_path)
+
+
+def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
+    """Load record sets one by one (large inputs stream in chunks of rows)."""
+    from triplehelix.data.importers.replace import replace_sources
+    from triplehelix.graph.store import KnowledgeGraph
+
+    records = added = replaced = 0
+    with KnowledgeGraph(store) as kg:
+        for n, rs in enumerate(chunks):
+            if n == 0:
+                replaced = replace_sources(kg, rs)
+            loaded = kg.load(rs)
+            records += loaded.records
+            added += loaded.added
+        total = len(kg)
+    if replaced:
+        err.print(
+            f"the files changed since their last import: {replaced} quads of it removed",
+            markup=False,
+        )
+    err.print(
+        f"imported {records} records into {store}: {added} new quads, {total} in all",
+        markup=False,
+    )
 
 
 @import_.command(
@@ -167,26 +199,15 @@ def _finish(
 ) -> None:
     """Load (unless a dry run), then print the quality report and write it as JSON."""
     if not dry_run and store is not None:
-        from triplehelix.data.importers.replace import replace_sources
-        from triplehelix.graph.store import KnowledgeGraph
-
-        with KnowledgeGraph(store) as kg:
-            replaced = replace_sources(kg, rs)
-            loaded = kg.load(rs)
-        if replaced:
-            err.print(
-                f"the files changed since their last import: {replaced} quads of it removed",
-                markup=False,
-            )
-        err.print(
-            f"imported {loaded.records} records into {store}: {loaded.added} new quads, "
-            f"{loaded.quads_after} in all",
-            markup=False,
-        )
+        _load_chunks(store, iter([rs]))
     else:
         err.print(
             f"dry run: {len(rs)} records would be imported; nothing was written", markup=False
         )
+    _print_report(report, report_path)
+
+
+def _print_report(report: QualityReport, report_path: Path | None) -> None:
     print_table(f"data quality: {report.source}", ["section", "item", "value"], report.table_rows())
     if report_path is not None:
         report.write_json(report_path)

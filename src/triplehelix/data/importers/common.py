@@ -119,6 +119,7 @@ class Collector:
     rs: RecordSet = field(default_factory=RecordSet)
     keys: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    documents: list[int] = field(default_factory=list)  # positions of the documents
 
     def add(self, model: type[Record], data: dict[str, Any], file: str, line: int) -> Record | None:
         """Validate and add one record; return it (or None if invalid or already there)."""
@@ -151,7 +152,8 @@ class Collector:
     def document(self, doc_id: str, file: str, sha: str, **fields: Any) -> str:
         """Add the source document of a file (title, url, publisher, licence…)."""
         self.rs.files[file] = sha
-        self.add(Document, {"id": doc_id, **fields}, file, 1)
+        if self.add(Document, {"id": doc_id, **fields}, file, 1) is not None:
+            self.documents.append(len(self.rs.records) - 1)
         return doc_id
 
     def source(self, doc_id: str, record_id: str, file: str, line: int, locator: str) -> str:
@@ -163,6 +165,24 @@ class Collector:
             line,
         )
         return record_id
+
+    def flush(self) -> RecordSet:
+        """The records so far (see ``result``); the next set starts with the documents again.
+
+        Raises:
+            InvalidDataError: some rows gave invalid records.
+        """
+        out = self.result()
+        docs = [(out.records[i], out.where[i]) for i in self.documents]
+        self.rs = RecordSet(files=dict(out.files))
+        self.keys = {}
+        self.documents = []
+        for rec, loc in docs:
+            self.documents.append(len(self.rs.records))
+            self.keys[record_key(rec)] = len(self.rs.records)
+            self.rs.records.append(rec)
+            self.rs.where.append(loc)
+        return out
 
     def result(self) -> RecordSet:
         """The records, or every problem met.

@@ -28,27 +28,26 @@ agreement number, so re-importing a file yields the same nodes.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from triplehelix.data.importers.common import Collector, CsvRow, cordis_country, read_csv_rows
+from triplehelix.data.importers.common import Collector, CsvRow, read_csv_rows
+from triplehelix.data.importers.cordis_records import (
+    ACTIVITY_TYPES,
+    State,
+    emit_entities,
+    emit_participations,
+    org_iri,
+    project_iri,
+)
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.iris import BASE, slugify
 from triplehelix.data.loader import RecordSet
-from triplehelix.data.models import Grant, Organisation, Participation, Programme, Project
 from triplehelix.errors import InputError
 
-__all__ = ["ACTIVITY_TYPES", "ROLES", "import_cordis"]
+__all__ = ["ACTIVITY_TYPES", "ROLES", "import_cordis", "layout_of", "stream_cordis"]
 
-ACTIVITY_TYPES = {
-    "HES": "university",
-    "REC": "research-organisation",
-    "PRC": "company",
-    "PUB": "government-body",
-    "OTH": "other",
-}
 ROLES = {
     "coordinator": "coordinator",
     "participant": "participant",
@@ -58,26 +57,6 @@ ROLES = {
     "thirdparty": "third-party",
     "internationalpartner": "partner",
 }
-H2020_PARTS = {
-    "ERC": "European Research Council",
-    "FET": "Future and Emerging Technologies",
-    "MSCA": "Marie Skłodowska-Curie Actions",
-    "RI": "Research infrastructures",
-    "LEIT": "Leadership in enabling and industrial technologies",
-    "ARF": "Access to risk finance",
-    "Innovation in SMEs": "Innovation in SMEs",
-    "SC1": "Health, demographic change and wellbeing",
-    "SC2": "Food security, sustainable agriculture, marine research and the bioeconomy",
-    "SC3": "Secure, clean and efficient energy",
-    "SC4": "Smart, green and integrated transport",
-    "SC5": "Climate action, environment, resource efficiency and raw materials",
-    "SC6": "Europe in a changing world: inclusive, innovative and reflective societies",
-    "SC7": "Secure societies",
-    "SEWP": "Spreading excellence and widening participation",
-    "SWAFS": "Science with and for society",
-    "Euratom": "Euratom",
-}
-FRAMEWORKS = {"H2020": "Horizon 2020", "FP7": "Seventh Framework Programme", "HE": "Horizon Europe"}
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 ATTRIBUTION = "© European Union, CORDIS. Re-used under CC BY 4.0 (Decision 2011/833/EU)."
 EC = "european-commission"
@@ -107,22 +86,12 @@ def layout_of(header: list[str]) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class _State:
-    """What the rows say, merged per entity before it becomes records."""
-
-    report: QualityReport
-    orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    projects: dict[str, dict[str, Any]] = field(default_factory=dict)
-    parts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    part_sources: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    participations: list[dict[str, Any]] = field(default_factory=list)
-    programmes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    about: list[str] = field(default_factory=list)
+CHUNK_ROWS = 100_000
+"""Participation rows per record set when streaming; smaller inputs make one set."""
 
 
 def import_cordis(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
-    """Read CORDIS files (or folders of them) into records and a quality report.
+    """Read CORDIS files (or folders of them) into one record set and a quality report.
 
     Raises:
         InputError: a file that is missing, unreadable or of no known CORDIS layout.
@@ -137,17 +106,35 @@ def import_cordis(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
     >>> report.created["organisation"], dict(report.missing)
     (2, {'p.csv: contribution': 1})
     """
+    report = QualityReport("cordis")
+    out = RecordSet()
+    for rs in stream_cordis(paths, report, chunk_rows=None):
+        out.records.extend(rs.records)
+        out.where.extend(rs.where)
+        out.files.update(rs.files)
+    return out, report
+
+
+def stream_cordis(
+    paths: list[Path], report: QualityReport, *, chunk_rows: int | None = CHUNK_ROWS
+) -> Iterator[RecordSet]:
+    """Read CORDIS files as record sets of at most ``chunk_rows`` participation rows.
+
+    Participations (the bulk: one per row) leave in chunks; organisations, projects,
+    grants and programmes, merged over all rows, come in the last set. Every set is
+    self-contained (references are IRIs; each repeats the source documents), so each can
+    be loaded on its own; an input under ``chunk_rows`` rows gives one set. ``report``
+    is filled as rows are read.
+
+    Raises:
+        InputError: a file that is missing, unreadable or of no known CORDIS layout.
+        InvalidDataError: rows that make invalid records (raised before their set).
+    """
     col = Collector()
-    state = _State(QualityReport("cordis"))
-    files = []
-    for path, explicit in _expand(paths):
-        header, rows, sha = read_csv_rows(path)
-        files.append((path, explicit, layout_of(header), header, rows, sha))
-    # Projects and participations first: name and programme tables add to what they made.
-    files.sort(key=lambda f: _ORDER.index(f[2]) if f[2] else len(_ORDER))
-    for path, explicit, layout, header, rows, sha in files:
+    state = State(report)
+    for path, explicit, layout, header, rows, sha in _files(paths):
         if layout is None and not explicit:
-            state.report.anomaly("skipped-file", path.name, None, "not a CORDIS layout: skipped")
+            report.anomaly("skipped-file", path.name, None, "not a CORDIS layout: skipped")
             continue
         if layout is None:
             raise InputError(
@@ -160,13 +147,33 @@ def import_cordis(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
         doc = _document(col, path, layout, sha, state)
         reader = _READERS[layout]
         for row in rows:
-            state.report.rows[path.name] += 1
-            src = col.source(doc, f"{doc}-row-{row.line}", path.name, row.line, f"row {row.line}")
-            reader(state, row, path.name, src)
-    _emit(col, state)
-    rs = col.result()
-    state.report.created.update(rs.counts())
-    return rs, state.report
+            report.rows[path.name] += 1
+            rid = col.source(doc, f"{doc}-row-{row.line}", path.name, row.line, f"row {row.line}")
+            reader(state, row, path.name, f"{BASE}source/{slugify(doc)}/{slugify(rid)}")
+            if chunk_rows is not None and len(state.participations) >= chunk_rows:
+                emit_participations(col, state)
+                yield _counted(col.flush(), report)
+    emit_participations(col, state)
+    emit_entities(col, state)
+    yield _counted(col.flush(), report)
+
+
+def _files(paths: list[Path]) -> list[tuple[Path, bool, str | None, list[str], Any, str]]:
+    files = []
+    for path, explicit in _expand(paths):
+        header, rows, sha = read_csv_rows(path)
+        files.append((path, explicit, layout_of(header), header, rows, sha))
+    # Projects and participations first: name and programme tables add to what they made.
+    files.sort(key=lambda f: _ORDER.index(f[2]) if f[2] else len(_ORDER))
+    return files
+
+
+def _counted(rs: RecordSet, report: QualityReport) -> RecordSet:
+    counts = rs.counts()
+    docs = counts.pop("document", 0)  # every set repeats them
+    report.created.update(counts)
+    report.created["document"] = max(report.created["document"], docs)
+    return rs
 
 
 def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
@@ -184,7 +191,7 @@ def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
     return out
 
 
-def _document(col: Collector, path: Path, layout: str, sha: str, state: _State) -> str:
+def _document(col: Collector, path: Path, layout: str, sha: str, state: State) -> str:
     doc = f"cordis-{slugify(path.stem)}"
     title = f"{_LAYOUTS[layout][1]} ({path.name})"
     col.document(
@@ -199,14 +206,15 @@ def _document(col: Collector, path: Path, layout: str, sha: str, state: _State) 
         primary=True,
     )
     if not state.about:
-        state.about.append(col.source(doc, f"{doc}-about", path.name, 1, "dataset description"))
+        rid = col.source(doc, f"{doc}-about", path.name, 1, "dataset description")
+        state.about.append(f"{BASE}source/{slugify(doc)}/{slugify(rid)}")
     return doc
 
 
 # -- row readers -----------------------------------------------------------------------------
 
 
-def _cell(state: _State, row: CsvRow, file: str, *columns: str) -> str | None:
+def _cell(state: State, row: CsvRow, file: str, *columns: str) -> str | None:
     """The first present column's value; a missing value is counted."""
     for c in columns:
         if c in row.cells:
@@ -217,7 +225,7 @@ def _cell(state: _State, row: CsvRow, file: str, *columns: str) -> str | None:
     return None
 
 
-def _participation_row(state: _State, row: CsvRow, file: str, src: str) -> None:
+def _participation_row(state: State, row: CsvRow, file: str, src: str) -> None:
     official = "projectID" in row.cells
     pkey = _cell(state, row, file, "projectID" if official else "rcn")
     pic = _cell(state, row, file, "organisationID", "id", "pic")
@@ -246,8 +254,8 @@ def _participation_row(state: _State, row: CsvRow, file: str, src: str) -> None:
         return
     state.participations.append(
         {
-            "agent": f"pic-{pic}",
-            "activity": project,
+            "agent": org_iri(pic),
+            "activity": project_iri(project),
             "role": role,
             "money": money,
             "source": src,
@@ -257,7 +265,7 @@ def _participation_row(state: _State, row: CsvRow, file: str, src: str) -> None:
     )
 
 
-def _org_facts(state: _State, row: CsvRow, file: str, src: str, pic: str) -> None:
+def _org_facts(state: State, row: CsvRow, file: str, src: str, pic: str) -> None:
     org = state.orgs.setdefault(pic, {"sources": [], "file": file, "line": row.line})
     _cite(org, file, src)
     act = _cell(state, row, file, "activityType", "type")
@@ -282,7 +290,7 @@ def _org_facts(state: _State, row: CsvRow, file: str, src: str, pic: str) -> Non
 
 
 def _project_facts(
-    state: _State, row: CsvRow, file: str, src: str, key: str, number: str, official: bool
+    state: State, row: CsvRow, file: str, src: str, key: str, number: str, official: bool
 ) -> None:
     proj = state.projects.setdefault(
         key,
@@ -315,7 +323,7 @@ def _cite(entity: dict[str, Any], file: str, src: str) -> None:
         entity["sources"].append(src)
 
 
-def _names_row(state: _State, row: CsvRow, file: str, src: str) -> None:
+def _names_row(state: State, row: CsvRow, file: str, src: str) -> None:
     pic = row.get("orgId")
     if pic is None:
         state.report.anomaly("name-without-pic", file, row.line, "no orgId: row skipped")
@@ -330,14 +338,14 @@ def _names_row(state: _State, row: CsvRow, file: str, src: str) -> None:
             org.setdefault(key, value)
 
 
-def _parts_row(state: _State, row: CsvRow, file: str, src: str) -> None:
+def _parts_row(state: State, row: CsvRow, file: str, src: str) -> None:
     rcn, part = row.get("rcn"), row.get("programme_part")
     if rcn and part:
         state.parts[f"rcn-{rcn}"].append(part)
         state.part_sources[f"rcn-{rcn}"].append(src)
 
 
-def _projects_row(state: _State, row: CsvRow, file: str, src: str) -> None:
+def _projects_row(state: State, row: CsvRow, file: str, src: str) -> None:
     number = _cell(state, row, file, "id")
     if number is None:
         state.report.anomaly("project-without-id", file, row.line, "no id: project skipped")
@@ -378,189 +386,3 @@ _READERS = {
     "parts": _parts_row,
     "projects": _projects_row,
 }
-
-
-# -- records --------------------------------------------------------------------------------
-
-
-def _emit(col: Collector, state: _State) -> None:
-    if not state.about:
-        return
-    col.add(
-        Organisation,
-        {
-            "id": EC,
-            "name": {"en": "European Commission"},
-            "acronym": "EC",
-            "types": ["government-body", "funding-body"],
-            "country": "BE",
-            "wikidata": "Q8880",
-            "sources": state.about,
-        },
-        "cordis",
-        1,
-    )
-    for pic, org in state.orgs.items():
-        _emit_org(col, state, pic, org)
-    for key, proj in state.projects.items():
-        _emit_project(col, state, key, proj)
-    for p in state.participations:
-        _emit_participation(col, p)
-
-
-def _emit_org(col: Collector, state: _State, pic: str, org: dict[str, Any]) -> None:
-    file, line = org["file"], org["line"]
-    act = org.get("type")
-    org_type = ACTIVITY_TYPES.get(act or "")
-    if org_type is None:
-        state.report.anomaly(
-            "unknown-activity-type", file, line, f"PIC {pic}: activity type {act!r}: typed 'other'"
-        )
-        org_type = "other"
-    country = None
-    if org.get("country"):
-        country = cordis_country(org["country"])
-        if country is None:
-            state.report.anomaly(
-                "unknown-country",
-                file,
-                line,
-                f"PIC {pic}: CORDIS country {org['country']!r} has no ISO "
-                "3166-1 code: country left out",
-            )
-    name = org.get("name")
-    if name is None:
-        state.report.anomaly(
-            "organisation-without-name",
-            file,
-            line,
-            f"PIC {pic} has no name in the imported files: labelled 'PIC {pic}'",
-        )
-    url = org.get("organizationURL")
-    if url and not url.startswith(("http://", "https://")):
-        url = "http://" + url
-    col.add(
-        Organisation,
-        {
-            "id": f"pic-{pic}",
-            "iri": f"{BASE}id/org/pic-{pic}",
-            "pic": pic,
-            "name": {"en": name or f"PIC {pic}"},
-            "acronym": org.get("shortName"),
-            "types": [org_type],
-            "country": country,
-            "city": org.get("city"),
-            "website": url,
-            "sources": list(dict.fromkeys(org["sources"])),
-        },
-        file,
-        line,
-    )
-
-
-def _programme(col: Collector, state: _State, code: str, name: str, parent: str | None) -> str:
-    pid = f"{parent}-{slugify(code)}" if parent else slugify(code)
-    if col.get(pid) is None:
-        col.add(
-            Programme,
-            {
-                "id": pid,
-                "name": {"en": name},
-                "acronym": code,
-                "part_of": parent,
-                "funders": [EC],
-                "sources": state.about,
-            },
-            "cordis",
-            1,
-        )
-    return pid
-
-
-def _emit_project(col: Collector, state: _State, key: str, proj: dict[str, Any]) -> None:
-    file, line, number = proj["file"], proj["line"], proj["number"]
-    if len(proj["coordinators"]) > 1:
-        state.report.anomaly(
-            "two-coordinators",
-            file,
-            proj["coordinators"][1],
-            f"project {number} has {len(proj['coordinators'])} coordinator rows "
-            f"(lines {', '.join(map(str, proj['coordinators']))})",
-        )
-    fp = proj.get("frameworkProgramme", "H2020" if not proj["official"] else None)
-    programme = _programme(col, state, fp, FRAMEWORKS.get(fp, fp), None) if fp else None
-    parts = list(dict.fromkeys(state.parts.get(key, [])))
-    if programme and len(parts) == 1:
-        programme = _programme(col, state, parts[0], H2020_PARTS.get(parts[0], parts[0]), programme)
-    elif len(parts) > 1:
-        state.report.anomaly(
-            "several-programme-parts",
-            file,
-            line,
-            f"project {number} is in {len(parts)} programme parts "
-            f"({', '.join(parts)}): filed under {fp}",
-        )
-    if programme and proj.get("fundingScheme"):
-        scheme = proj["fundingScheme"]
-        programme = _programme(col, state, scheme, f"{fp} funding scheme {scheme}", programme)
-    sources = list(dict.fromkeys(proj["sources"] + state.part_sources.get(key, [])))
-    title = proj.get("title") or f"CORDIS project {'rcn ' if key.startswith('rcn') else ''}{number}"
-    iri = f"{BASE}id/project/cordis-{key}"
-    start = proj.get("start_date") or proj.get("startDate")
-    end = proj.get("end_date") or proj.get("endDate")
-    total = proj.get("total_cost") or proj.get("totalCost")
-    col.add(
-        Project,
-        {
-            "id": key,
-            "iri": iri,
-            "name": {"en": title},
-            "acronym": proj.get("acronym"),
-            "programme": programme,
-            "start": start,
-            "end": end,
-            "description": {"en": proj["objective"]} if proj.get("objective") else None,
-            "total_cost": {"value": total, "currency": "EUR"} if total else None,
-            "sources": sources,
-        },
-        file,
-        line,
-    )
-    amount = proj.get("max_contribution") or proj.get("ecMaxContribution")
-    col.add(
-        Grant,
-        {
-            "id": f"grant-{key}",
-            "iri": f"{iri}/grant",
-            "funders": [EC],
-            "projects": [key],
-            "programme": programme,
-            "start": start,
-            "end": end,
-            "number": number if proj["official"] else None,
-            "amount": {"value": amount, "currency": "EUR"} if amount else None,
-            "sources": sources,
-        },
-        file,
-        line,
-    )
-
-
-def _emit_participation(col: Collector, p: dict[str, Any]) -> None:
-    money = p["money"]
-    contributions = (
-        [{"type": "cash", "amount": {"value": money, "currency": "EUR"}}] if money else []
-    )
-    col.add(
-        Participation,
-        {
-            "agent": p["agent"],
-            "activity": p["activity"],
-            "role": p["role"],
-            "grant": f"grant-{p['activity']}" if money else None,
-            "contributions": contributions,
-            "sources": [p["source"]],
-        },
-        p["file"],
-        p["line"],
-    )

@@ -8,7 +8,9 @@ that peak memory is per path:
 
 - ``csv``: ``csv.DictReader`` over the table, every row kept (the baseline);
 - ``import``: ``import_cordis`` (rows → validated records, quality report);
-- ``import+store``: the same, then ``KnowledgeGraph().load`` into an in-memory store.
+- ``import+store``: the same, then ``KnowledgeGraph().load`` into an in-memory store;
+- ``stream``: ``stream_cordis`` in sets of 20,000 rows, each set dropped once made;
+- ``stream+disk``: the same sets, each loaded into an on-disk store as it comes.
 
 Prints rows per second, peak RSS and the ratio to the baseline.
 """
@@ -50,6 +52,20 @@ def child(path: str, table: str) -> None:
         with open(table, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         n = len(rows)
+    elif path.startswith("stream"):
+        from triplehelix.data.importers.cordis import stream_cordis
+        from triplehelix.data.importers.report import QualityReport
+        from triplehelix.graph.store import KnowledgeGraph
+
+        report = QualityReport("cordis")
+        with tempfile.TemporaryDirectory() as tmp:
+            kg = KnowledgeGraph(Path(tmp) / "kg") if path == "stream+disk" else None
+            for rs in stream_cordis([Path(table)], report, chunk_rows=20_000):
+                if kg is not None:
+                    kg.load(rs)
+            if kg is not None:
+                kg.close()
+        n = sum(report.rows.values())
     else:
         from triplehelix.data.importers.cordis import import_cordis
 
@@ -77,7 +93,7 @@ def main() -> None:
         n = make_table(args.copies, table)
         print(f"{n} participation rows ({args.copies} copies of the H2020 sample)")
         results = []
-        for path in ("csv", "import", "import+store"):
+        for path in ("csv", "import", "import+store", "stream", "stream+disk"):
             out = subprocess.run(
                 [sys.executable, __file__, "--child", path, str(table)],
                 check=True,

@@ -171,8 +171,9 @@ def _show_records(rs: RecordSet, limit: int = 20) -> None:
     from triplehelix.data.models import record_key
 
     iris = Minter().mint_all(rs.records)
-    shown = [r for r in rs.records if r.kind not in ("document", "record")]  # type: ignore[attr-defined]
-    rows = [(r.kind, record_key(r), iris[record_key(r)]) for r in shown[:limit]]  # type: ignore[attr-defined]
+    kinds = [(str(getattr(r, "kind", "")), record_key(r)) for r in rs.records]
+    shown = [(kind, key) for kind, key in kinds if kind not in ("document", "record")]
+    rows = [(kind, key, iris[key]) for kind, key in shown[:limit]]
     title = f"would create ({len(shown)} records" + (
         f", first {limit})" if len(shown) > limit else ")"
     )

@@ -26,6 +26,7 @@ ORG_SUBCLASSES = {
     TH.DevelopmentAgency: HELIX.intermediary,
     TH.TechnologyTransferCentre: HELIX.intermediary,
     TH.FundingBody: HELIX.funder,
+    TH.OtherOrganisation: HELIX.other,
 }
 
 

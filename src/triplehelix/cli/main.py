@@ -37,13 +37,14 @@ def cli(traceback: bool) -> None:
 
 # One module per command group: a new command is one import and one name below.
 from triplehelix.cli.export import export  # noqa: E402
+from triplehelix.cli.importing import import_, resolve  # noqa: E402
 from triplehelix.cli.info import demo, stats  # noqa: E402
 from triplehelix.cli.mapping import map_  # noqa: E402
 from triplehelix.cli.query import query  # noqa: E402
 from triplehelix.cli.records import load, validate  # noqa: E402
 from triplehelix.cli.serve import serve  # noqa: E402
 
-for _command in (validate, load, export, stats, map_, demo, query, serve):
+for _command in (validate, load, export, stats, map_, demo, query, serve, import_, resolve):
     cli.add_command(_command)
 
 

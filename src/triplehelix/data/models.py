@@ -65,6 +65,7 @@ OrgType = Literal[
     "development-agency",
     "funding-body",
     "technology-transfer-centre",
+    "other",
 ]
 SPHERE_OF_TYPE: dict[str, str] = {
     "university": "academia",
@@ -74,6 +75,7 @@ SPHERE_OF_TYPE: dict[str, str] = {
     "development-agency": "intermediary",
     "technology-transfer-centre": "intermediary",
     "funding-body": "funder",
+    "other": "other",
 }
 Role = Literal[
     "coordinator",
@@ -194,6 +196,19 @@ class Organisation(Record):
     wikidata: WikidataId | None = None
     pic: Pic | None = None
     website: HttpUrl | None = None
+    # Optional details importers fill from registries (ROR, CORDIS); all additive.
+    aliases: dict[LangTag, list[str]] = Field(default_factory=dict)
+    status: Literal["active", "inactive", "withdrawn"] | None = None
+    established: int | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    identifiers: dict[str, list[str]] = Field(default_factory=dict)
+    classification: list[str] = Field(default_factory=list)
+    parents: list[OrgRef] = Field(default_factory=list)
+    children: list[OrgRef] = Field(default_factory=list)
+    related: list[OrgRef] = Field(default_factory=list)
+    replaces: list[OrgRef] = Field(default_factory=list)
+    replaced_by: list[OrgRef] = Field(default_factory=list)
 
     @property
     def sphere_hint(self) -> str:
@@ -249,6 +264,7 @@ class Project(_Dated):
     sectors: list[SectorRef] = Field(default_factory=list)
     countries: list[CountryCode] = Field(default_factory=list)
     website: HttpUrl | None = None
+    total_cost: Money | None = None
 
 
 class Event(_Dated):

@@ -55,6 +55,7 @@ ORG_CLASS = {
     "development-agency": TH.DevelopmentAgency,
     "technology-transfer-centre": TH.TechnologyTransferCentre,
     "funding-body": TH.FundingBody,
+    "other": TH.OtherOrganisation,
 }
 
 
@@ -351,6 +352,37 @@ def _organisation(rec: Organisation, t: _Triples, m: Minter) -> None:
     if rec.pic:
         t.add(TH.pic, literal(rec.pic))
     t.iri(SDO.url, str(rec.website) if rec.website else None)
+    _organisation_details(rec, t, m)
+
+
+_ADMS_STATUS = "http://www.w3.org/ns/adms#status"
+
+
+def _organisation_details(rec: Organisation, t: _Triples, m: Minter) -> None:
+    """Registry details (ROR, CORDIS): aliases, status, place, identifiers, relations."""
+    for lang, names in rec.aliases.items():
+        for name in names:
+            t.add(SDO.alternateName, literal(name, lang=lang))
+    t.iri(_ADMS_STATUS, f"{VOCAB}org-status/{rec.status}" if rec.status else None)
+    if rec.established is not None:
+        t.add(SDO.foundingDate, literal(f"{rec.established:04d}", datatype=str(XSD.gYear)))
+    for p, coord in ((SDO.latitude, rec.latitude), (SDO.longitude, rec.longitude)):
+        if coord is not None:
+            t.add(p, literal(repr(coord), datatype=str(XSD.decimal)))
+    for scheme, values in rec.identifiers.items():
+        for value in values:
+            t.add(DCTERMS.identifier, literal(f"{scheme}:{value}"))
+    for c in rec.classification:
+        t.iri(ORG.classification, f"{VOCAB}org-category/{c}")
+    for p, refs in (
+        (ORG.subOrganizationOf, rec.parents),
+        (ORG.hasSubOrganization, rec.children),
+        (DCTERMS.relation, rec.related),
+        (DCTERMS.replaces, rec.replaces),
+        (DCTERMS.isReplacedBy, rec.replaced_by),
+    ):
+        for ref in refs:
+            t.iri(p, m.resolve(ref))
 
 
 def _person(rec: Person, t: _Triples, m: Minter) -> None:
@@ -414,6 +446,13 @@ def _project(rec: Project, t: _Triples, m: Minter) -> None:
         t.iri(DCTERMS.spatial, _country(c))
     t.iri(SDO.url, str(rec.website) if rec.website else None)
     t.dates(rec)
+    if rec.total_cost is not None:  # the project's budget, besides the grant's amount
+        node = f"{t.s[1:-1]}#total-cost"
+        t.iri(SDO.estimatedCost, node)
+        t.rows.append((_i(node), A, _i(SDO.MonetaryAmount)))
+        value = literal(str(rec.total_cost.value), datatype=str(XSD.decimal))
+        t.rows.append((_i(node), _i(SDO.value), value))
+        t.rows.append((_i(node), _i(SDO.currency), literal(rec.total_cost.currency)))
 
 
 def _event(rec: Event, t: _Triples, m: Minter) -> None:

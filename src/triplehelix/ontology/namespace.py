@@ -108,6 +108,7 @@ class TH(DefinedNamespace):
     DevelopmentAgency: URIRef
     TechnologyTransferCentre: URIRef
     FundingBody: URIRef
+    OtherOrganisation: URIRef
     Person: URIRef
     Activity: URIRef
     Project: URIRef

@@ -1,0 +1,309 @@
+"""Commands that bring real-world sources in: ``import cordis|ror|csv`` and ``resolve``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from triplehelix.cli.common import check_output, help_text
+from triplehelix.cli.output import err, print_table
+
+if TYPE_CHECKING:
+    from triplehelix.data.importers.report import QualityReport
+    from triplehelix.data.loader import RecordSet
+
+__all__ = ["import_", "resolve"]
+
+_store = click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store folder (created if missing). Required unless --dry-run.",
+)
+_report = click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the data-quality report as JSON to this file.",
+)
+_dry_run = click.option(
+    "--dry-run", is_flag=True, help="Read and check, show what would be created, write nothing."
+)
+
+
+@click.group(
+    "import",
+    help=help_text(
+        "Import real-world sources (CORDIS, ROR, any table) into the store, with a "
+        "data-quality report. Re-importing the same files changes nothing.",
+        "triplehelix import cordis tests/fixtures/cordis --store kg",
+        "triplehelix import ror tests/fixtures/ror/ror_records_v2.json --store kg",
+    ),
+)
+def import_() -> None:
+    pass
+
+
+@import_.command(
+    "cordis",
+    help=help_text(
+        "Import CORDIS files or folders: official project.csv / organization.csv, "
+        "participation tables (rcn,role,pic,type,…), organisation name tables "
+        "(orgId;name;…) and programme parts (rcn,programme_part).",
+        "triplehelix import cordis tests/fixtures/cordis --store kg --report cordis.json",
+        "triplehelix import cordis h2020.csv programme_parts.csv --dry-run",
+    ),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store
+@_report
+@_dry_run
+def cordis(
+    paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool
+) -> None:
+    from triplehelix.data.importers.cordis import stream_cordis
+    from triplehelix.data.importers.report import QualityReport
+
+    _check(store, report_path, dry_run)
+    report = QualityReport("cordis")
+    chunks = stream_cordis(list(paths), report)
+    if dry_run or store is None:
+        n = sum(len(rs) for rs in chunks)
+        err.print(f"dry run: {n} records would be imported; nothing was written", markup=False)
+    else:
+        _load_chunks(store, chunks)
+    _print_report(report, report_path)
+
+
+def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
+    """Load record sets one by one (large inputs stream in chunks of rows)."""
+    from triplehelix.data.importers.replace import replace_sources
+    from triplehelix.graph.store import KnowledgeGraph
+
+    records = added = replaced = 0
+    with KnowledgeGraph(store) as kg:
+        for n, rs in enumerate(chunks):
+            if n == 0:
+                replaced = replace_sources(kg, rs)
+            loaded = kg.load(rs)
+            records += loaded.records
+            added += loaded.added
+        total = len(kg)
+    if replaced:
+        err.print(
+            f"the files changed since their last import: {replaced} quads of it removed",
+            markup=False,
+        )
+    err.print(
+        f"imported {records} records into {store}: {added} new quads, {total} in all",
+        markup=False,
+    )
+
+
+@import_.command(
+    "ror",
+    help=help_text(
+        "Import ROR v2 records (a data dump, a JSON array or JSON Lines): types, names in "
+        "every language, status, locations, external ids and relationships (targets "
+        "outside the file kept as references).",
+        "triplehelix import ror tests/fixtures/ror/ror_records_v2.json --store kg",
+        "triplehelix import ror v1.55-ror-data.json --store kg --report ror.json",
+    ),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store
+@_report
+@_dry_run
+def ror(paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool) -> None:
+    from triplehelix.data.importers.ror import import_ror
+
+    _check(store, report_path, dry_run)
+    rs, report = import_ror(list(paths))
+    _finish(rs, report, store, report_path, dry_run)
+
+
+@import_.command(
+    "csv",
+    help=help_text(
+        "Import any CSV/TSV table through a YAML mapping: record kinds, column → field, "
+        "value maps and id templates (format: README, Importing real data). Errors name "
+        "the row and column; --dry-run shows the records that would be created.",
+        "triplehelix import csv partners.csv --mapping mapping.yaml --store kg",
+        "triplehelix import csv tests/fixtures/cordis/Stacked_by_activityType.csv "
+        "--mapping examples/mapping/cordis-organisations.yaml --dry-run",
+    ),
+)
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="YAML mapping of the table's columns to record fields.",
+)
+@_store
+@_report
+@_dry_run
+def csv_(
+    table: Path,
+    mapping_path: Path,
+    store: Path | None,
+    report_path: Path | None,
+    dry_run: bool,
+) -> None:
+    from triplehelix.data.importers.mapping import import_csv
+
+    _check(store, report_path, dry_run)
+    rs, report = import_csv(table, mapping_path)
+    if dry_run:
+        _show_records(rs)
+    _finish(rs, report, store, report_path, dry_run)
+
+
+def _show_records(rs: RecordSet, limit: int = 20) -> None:
+    """The records a dry run would create, with the IRIs they would get."""
+    from triplehelix.data.iris import Minter
+    from triplehelix.data.models import record_key
+
+    iris = Minter().mint_all(rs.records)
+    kinds = [(str(getattr(r, "kind", "")), record_key(r)) for r in rs.records]
+    shown = [(kind, key) for kind, key in kinds if kind not in ("document", "record")]
+    rows = [(kind, key, iris[key]) for kind, key in shown[:limit]]
+    title = f"would create ({len(shown)} records" + (
+        f", first {limit})" if len(shown) > limit else ")"
+    )
+    print_table(title, ["kind", "id", "iri"], rows)
+
+
+def _check(store: Path | None, report_path: Path | None, dry_run: bool) -> None:
+    from triplehelix.errors import UsageError
+
+    if store is None and not dry_run:
+        raise UsageError(
+            "no --store given", code="no-store", hint="name a store folder, or use --dry-run"
+        )
+    if report_path is not None:
+        check_output(report_path)
+
+
+def _finish(
+    rs: RecordSet,
+    report: QualityReport,
+    store: Path | None,
+    report_path: Path | None,
+    dry_run: bool,
+) -> None:
+    """Load (unless a dry run), then print the quality report and write it as JSON."""
+    if not dry_run and store is not None:
+        _load_chunks(store, iter([rs]))
+    else:
+        err.print(
+            f"dry run: {len(rs)} records would be imported; nothing was written", markup=False
+        )
+    _print_report(report, report_path)
+
+
+def _print_report(report: QualityReport, report_path: Path | None) -> None:
+    print_table(f"data quality: {report.source}", ["section", "item", "value"], report.table_rows())
+    if report_path is not None:
+        report.write_json(report_path)
+        err.print(f"report written to {report_path}", markup=False)
+
+
+@click.command(
+    help=help_text(
+        "Find organisations that are the same across sources: shared ROR, Wikidata or PIC "
+        "(merged by --apply) and same name + country (candidates, merged only with --accept "
+        "ID after review). Merges go to the curation graph with who/when/why; --undo ID "
+        "takes one back.",
+        "triplehelix resolve --store kg                  # list candidates with evidence",
+        "triplehelix resolve --store kg --apply          # merge the identifier matches",
+        "triplehelix resolve --store kg --accept 3f2a9c01d4 --by 'A. Reviewer'",
+        "triplehelix resolve --store kg --undo 3f2a9c01d4",
+    )
+)
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Store folder.",
+)
+@click.option("--apply", "apply_", is_flag=True, help="Merge every identifier match.")
+@click.option("--accept", multiple=True, metavar="ID", help="Merge this candidate (repeatable).")
+@click.option("--undo", multiple=True, metavar="ID", help="Take back this merge (repeatable).")
+@click.option("--merged", is_flag=True, help="List the merges made so far.")
+@click.option("--by", "agent", default=None, help="Who decides (default: $USER).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def resolve(
+    store: Path,
+    apply_: bool,
+    accept: Sequence[str],
+    undo: Sequence[str],
+    merged: bool,
+    agent: str | None,
+    fmt: str,
+) -> None:
+    import getpass
+
+    from triplehelix.data.importers import resolve as er
+    from triplehelix.errors import UsageError
+    from triplehelix.graph.store import KnowledgeGraph
+
+    writing = apply_ or bool(accept) or bool(undo)
+    who = agent or getpass.getuser()
+    with KnowledgeGraph(store, read_only=not writing) as kg:
+        for decision in undo:
+            n = er.undo_merge(kg, decision)
+            err.print(f"undone merge {decision}: {n} curation triples removed", markup=False)
+        if merged:
+            _show(fmt, "merges", ["d", "retire", "keep", "who", "when", "why"], er.merges(kg))
+            return
+        candidates = er.find_candidates(kg)
+        by_id = {c.id: c for c in candidates}
+        unknown = [a for a in accept if a not in by_id]
+        if unknown:
+            raise UsageError(
+                f"no open candidate with id {', '.join(unknown)}",
+                code="no-such-candidate",
+                hint="list candidates with: triplehelix resolve --store DIR",
+            )
+        chosen = [c for c in candidates if (apply_ and c.basis == "identifier") or c.id in accept]
+        for c in chosen:
+            er.apply_merge(kg, c, agent=who, note="accepted on review" if c.id in accept else "")
+        if chosen:
+            err.print(f"merged {len(chosen)} pair(s), recorded in the curation graph", markup=False)
+            candidates = er.find_candidates(kg)
+    rows = [
+        {
+            "id": c.id,
+            "basis": c.basis,
+            "evidence": c.evidence,
+            "keep": c.labels[0],
+            "retire": c.labels[1],
+            "keep_iri": c.keep,
+            "retire_iri": c.retire,
+        }
+        for c in candidates
+    ]
+    _show(fmt, "candidates", list(rows[0]) if rows else ["id"], rows)
+    n_id = sum(1 for c in candidates if c.basis == "identifier")
+    err.print(
+        f"{n_id} identifier match(es) (merge with --apply), {len(candidates) - n_id} name "
+        "candidate(s) for review (merge with --accept ID)",
+        markup=False,
+    )
+
+
+def _show(fmt: str, title: str, columns: list[str], rows: list[dict[str, str]]) -> None:
+    from triplehelix.cli.output import write_json
+
+    if fmt == "json":
+        write_json(rows)
+    else:
+        print_table(title, columns, [[r[c] for c in columns] for r in rows])

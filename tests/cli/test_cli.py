@@ -90,19 +90,24 @@ def test_shacl_warnings_are_shown_but_do_not_fail(
 def test_shacl_violation_fails_with_the_record_location(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # Two sub-programmes pointing at a project: well-formed records, a broken graph.
+    # Well-formed records, a broken graph: B is part of a node that is a project, and
+    # C of an organisation described nowhere (only a warning: an external reference).
     path = tmp_path / "mixed.yaml"
     path.write_text(
+        "projects:\n"
+        "  - {id: p, name: P, iri: 'https://w3id.org/triplehelix/id/project/p'}\n"
         "organisations:\n"
-        "  - {id: a, name: A, types: [university], pic: '123456789'}\n"
         "  - id: b\n"
         "    name: B\n"
         "    types: [company]\n"
-        "    part_of: 'https://w3id.org/triplehelix/id/project/not-an-org'\n"
+        "    part_of: 'https://w3id.org/triplehelix/id/project/p'\n"
+        "  - {id: c, name: C, types: [company], part_of: 'https://ror.org/02mhbdp94'}\n"
     )
     code, _, err = run(capsys, "validate", str(path))
     assert code == 3
-    assert f"{path}:3: org:subOrganizationOf:" in err
+    assert f"{path}:4: org:subOrganizationOf: An organisation can only be part of" in err
+    assert f"{path}:8: org:subOrganizationOf: The parent organisation" in err
+    assert "warning" in err
 
 
 def test_load_is_idempotent_and_invalid_data_writes_nothing(

@@ -36,12 +36,13 @@ def cli(traceback: bool) -> None:
 
 
 # One module per command group: a new command is one import and one name below.
+from triplehelix.cli.analyze import analyze  # noqa: E402
 from triplehelix.cli.export import export  # noqa: E402
 from triplehelix.cli.info import demo, stats  # noqa: E402
 from triplehelix.cli.mapping import map_  # noqa: E402
 from triplehelix.cli.records import load, validate  # noqa: E402
 
-for _command in (validate, load, export, stats, map_, demo):
+for _command in (validate, load, export, stats, map_, demo, analyze):
     cli.add_command(_command)
 
 

@@ -87,11 +87,12 @@ def _betweenness(graph: nx.Graph, seed: int, notes: list[str]) -> dict[Any, floa
     n = graph.number_of_nodes()
     if n <= BETWEENNESS_EXACT_UP_TO:
         return nx.betweenness_centrality(graph, normalized=True)
+    k = min(BETWEENNESS_SAMPLE, n)
     notes.append(
-        f"betweenness estimated from {BETWEENNESS_SAMPLE} sampled source nodes (seed {seed}): "
+        f"betweenness estimated from {k} sampled source nodes (seed {seed}): "
         f"the graph has {n} nodes, more than {BETWEENNESS_EXACT_UP_TO}"
     )
-    return nx.betweenness_centrality(graph, k=BETWEENNESS_SAMPLE, normalized=True, seed=seed)
+    return nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed)
 
 
 def _eigenvector(graph: nx.Graph) -> dict[Any, float]:

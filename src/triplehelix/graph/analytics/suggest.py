@@ -65,6 +65,8 @@ def adamic_adar(graph: nx.Graph, node: Any) -> dict[Any, tuple[float, list[Any]]
     partners = set(graph.adj[node])
     out: dict[Any, tuple[float, list[Any]]] = {}
     for z in partners:
+        if graph.degree(z) < 2:  # shares no one with ``node``
+            continue
         share = 1.0 / math.log(graph.degree(z))
         for v in graph.adj[z]:
             if v == node or v in partners:

@@ -270,7 +270,7 @@ def coparticipation_graph(kg: KnowledgeGraph, filters: Filters | None = None) ->
     for row in kept_participations(kg, filters, nodes, coparticipation=True):
         members[row["activity"]].add(row["agent"])
     graph = nx.Graph()
-    for org in set().union(*members.values()) if members else set():
+    for org in sorted(set().union(*members.values())) if members else []:
         graph.add_node(org, **nodes[org])
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for activity, orgs in members.items():

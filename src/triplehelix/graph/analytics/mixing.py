@@ -81,7 +81,7 @@ def assortativity(graph: nx.Graph, attribute: str = "helix") -> float:
 def mixing(graph: nx.Graph) -> Report:
     """Sphere × sphere ties (and shared projects), E–I index by sphere, assortativity.
 
-    >>> g = nx.Graph([("a", "b")], weight=1)
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=1)
     >>> nx.set_node_attributes(g, {"a": "academia", "b": "industry"}, "helix")
     >>> nx.set_node_attributes(g, "KZ", "country")
     >>> mixing(g).table("matrix").rows

@@ -43,8 +43,16 @@ def test_summary_as_json(capsys: pytest.CaptureFixture[str], store: str) -> None
 
 def test_centrality_as_csv_with_a_filter(capsys: pytest.CaptureFixture[str], store: str) -> None:
     code, out, _ = run(
-        capsys, "centrality", "--store", store, "--country", "kz", "--measure", "degree",
-        "--format", "csv",
+        capsys,
+        "centrality",
+        "--store",
+        store,
+        "--country",
+        "kz",
+        "--measure",
+        "degree",
+        "--format",
+        "csv",
     )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -68,8 +76,7 @@ def test_synergy_by_year_and_brokerage_tables(
     assert code == 0
     data = json.loads(out)
     # p1: U+I (alpha, beta), p2: U+I (alpha, beta, gamma), p3: U (gamma; delta is a funder)
-    assert data["counts"] == [{"U": 1, "I": 0, "G": 0, "UI": 2, "UG": 0, "IG": 0, "UIG": 0,
-                               "N": 3}]
+    assert data["counts"] == [{"U": 1, "I": 0, "G": 0, "UI": 2, "UG": 0, "IG": 0, "UIG": 0, "N": 3}]
     assert [r["year"] for r in data["by_year"]] == [2019, 2021, 2022]
     code, out, _ = run(capsys, "brokerage", "--store", store, "--format", "json")
     assert code == 0
@@ -96,7 +103,10 @@ def test_table_output_and_notes(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["centrality", "--sector", "nowhere"], "no sector 'nowhere' in this graph [unknown-sector]"),
+        (
+            ["centrality", "--sector", "nowhere"],
+            "no sector 'nowhere' in this graph [unknown-sector]",
+        ),
         (["suggest", "--org", "nobody"], "no organisation 'nobody'"),
         (["summary", "--role", "boss"], "no participation role 'boss' [unknown-role]"),
     ],

@@ -77,16 +77,23 @@ def test_folder_formats(capsys: pytest.CaptureFixture[str], store: str, tmp_path
     [
         (["--format", "ttl", "--view", "full"], "--view and filters apply to graph formats only"),
         (["--format", "trig", "--country", "KZ"], "--view and filters apply to graph formats"),
-        (["--format", "graphml", "--view", "full", "--sphere", "industry"],
-         "filters apply to the coparticipation and bipartite views"),
+        (
+            ["--format", "graphml", "--view", "full", "--sphere", "industry"],
+            "filters apply to the coparticipation and bipartite views",
+        ),
         (["--format", "vosviewer", "-o", "-"], "vosviewer writes several files [bad-output]"),
-        (["--format", "vosviewer", "--view", "bipartite", "-o", "x"],
-         "VOSviewer takes the co-participation network"),
+        (
+            ["--format", "vosviewer", "--view", "bipartite", "-o", "x"],
+            "VOSviewer takes the co-participation network",
+        ),
         (["--format", "neo4j-csv", "-o", "no/such/dir"], "no/such: no such folder"),
     ],
 )
 def test_bad_combinations_are_usage_errors(
-    capsys: pytest.CaptureFixture[str], args: list[str], message: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)

@@ -226,7 +226,7 @@ def test_t_uig_of_a_hand_made_table() -> None:
 def test_one_sphere_only_carries_no_information() -> None:
     t = triple_helix_t(SphereCounts({"U": 4, "I": 0, "G": 0, "UI": 0, "UG": 0, "IG": 0, "UIG": 0}))
     assert t["T_UIG"] == 0.0
-    assert math.isnan(triple_helix_t(SphereCounts(dict.fromkeys("U I G".split(), 0)))["T_UIG"])
+    assert math.isnan(triple_helix_t(SphereCounts(dict.fromkeys(["U", "I", "G"], 0)))["T_UIG"])
 
 
 # -- brokerage ------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_undirected_ties_count_both_ways() -> None:
     g = nx.Graph([("b", "x"), ("b", "y"), ("b", "z"), ("x", "y")])
     roles = broker_roles(g, {"b": "A", "x": "A", "y": "B", "z": "C"})
     assert dict(roles["b"]) == {"representative": 1, "gatekeeper": 1, "liaison": 2}
-    assert not roles["x"] and not roles["y"] and not roles["z"]
+    assert [dict(roles[n]) for n in "xyz"] == [{}, {}, {}]
 
 
 def test_burt_constraint_by_hand_and_against_networkx() -> None:

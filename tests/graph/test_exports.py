@@ -53,8 +53,10 @@ def known(attrs: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
 def edge_map(graph: nx.Graph) -> dict[Any, dict[str, Any]]:
     if graph.is_multigraph():
         return {(u, v, k): d for u, v, k, d in graph.edges(keys=True, data=True)}
-    return {frozenset((u, v)) if not graph.is_directed() else (u, v): d
-            for u, v, d in graph.edges(data=True)}
+    return {
+        frozenset((u, v)) if not graph.is_directed() else (u, v): d
+        for u, v, d in graph.edges(data=True)
+    }
 
 
 def same_graph(read: nx.Graph, original: nx.Graph, drop: tuple[str, ...] = ()) -> None:
@@ -118,8 +120,11 @@ def test_csv_files_hold_every_node_and_edge(kg: KnowledgeGraph, tmp_path: Path) 
     with nodes.open(encoding="utf-8") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
     assert set(rows) == set(graph)
-    assert {r["label"] for r in rows.values()} == {"Alpha University", "Beta Steel",
-                                                  "Gamma Institute"}
+    assert {r["label"] for r in rows.values()} == {
+        "Alpha University",
+        "Beta Steel",
+        "Gamma Institute",
+    }
     with edges.open(encoding="utf-8") as fh:
         read = {frozenset((r["source"], r["target"])): int(r["weight"]) for r in csv.DictReader(fh)}
     assert read == {e: d["weight"] for e, d in edge_map(graph).items()}
@@ -132,17 +137,28 @@ def test_csv_files_hold_every_node_and_edge(kg: KnowledgeGraph, tmp_path: Path) 
 def test_vosviewer_files(kg: KnowledgeGraph, tmp_path: Path) -> None:
     write_vosviewer(coparticipation_graph(kg), tmp_path)
     lines = (tmp_path / "map.txt").read_text(encoding="utf-8").splitlines()
-    assert lines[0].split("\t") == ["id", "label", "description", "cluster", "weight<Links>",
-                                    "weight<Total link strength>"]
+    assert lines[0].split("\t") == [
+        "id",
+        "label",
+        "description",
+        "cluster",
+        "weight<Links>",
+        "weight<Total link strength>",
+    ]
     items = {row.split("\t")[1]: row.split("\t") for row in lines[1:]}
     # alpha: academia (cluster 1), 2 partners, 2 + 1 shared projects
     assert items["AU"][3:] == ["1", "2", "3"]
     assert items["Beta Steel"][3:] == ["2", "2", "3"]
     ids = {row[1]: row[0] for row in items.values()}
-    links = {tuple(line.split("\t")) for line in
-             (tmp_path / "network.txt").read_text(encoding="utf-8").splitlines()}
-    assert (ids["AU"], ids["Beta Steel"], "2") in links or (ids["Beta Steel"], ids["AU"],
-                                                             "2") in links
+    links = {
+        tuple(line.split("\t"))
+        for line in (tmp_path / "network.txt").read_text(encoding="utf-8").splitlines()
+    }
+    assert (ids["AU"], ids["Beta Steel"], "2") in links or (
+        ids["Beta Steel"],
+        ids["AU"],
+        "2",
+    ) in links
     assert len(links) == 3
 
 
@@ -167,8 +183,9 @@ def test_neo4j_import_headers(kg: KnowledgeGraph, tmp_path: Path) -> None:
 def test_merged_rdf_exports_parse_back_isomorphic(kg: KnowledgeGraph, fmt: str) -> None:
     buf = io.BytesIO()
     kg.dump(fmt, buf)
-    parsed = rdflib.Graph().parse(data=buf.getvalue(), format={"ttl": "turtle", "nt": "nt",
-                                                              "rdfxml": "xml"}[fmt])
+    parsed = rdflib.Graph().parse(
+        data=buf.getvalue(), format={"ttl": "turtle", "nt": "nt", "rdfxml": "xml"}[fmt]
+    )
     assert isomorphic(parsed, kg.union_graph())
 
 

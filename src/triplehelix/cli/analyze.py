@@ -128,11 +128,14 @@ def centrality(
 @filter_options
 @format_option
 @click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--resolution", type=float, default=1.0, show_default=True,
-              help="Above 1: more, smaller communities.")
-def communities(
-    store: Path | None, fmt: str, seed: int, resolution: float, **options: Any
-) -> None:
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Above 1: more, smaller communities.",
+)
+def communities(store: Path | None, fmt: str, seed: int, resolution: float, **options: Any) -> None:
     from triplehelix.graph.analytics import communities as run
 
     _emit(run(_views(store, options), seed=seed, resolution=resolution), fmt)

@@ -96,7 +96,9 @@ def _no_filters() -> Any:
     return Filters()
 
 
-def _export_graph(kg: Any, fmt: str, output: str, view: str | None, options: dict[str, Any]) -> None:
+def _export_graph(
+    kg: Any, fmt: str, output: str, view: str | None, options: dict[str, Any]
+) -> None:
     from triplehelix.graph import exports
     from triplehelix.graph.network import bipartite_graph, coparticipation_graph, full_graph
 
@@ -116,18 +118,26 @@ def _export_graph(kg: Any, fmt: str, output: str, view: str | None, options: dic
         graph = coparticipation_graph(kg, filters)
     if fmt == "vosviewer" and view != "coparticipation":
         raise UsageError(
-            "VOSviewer takes the co-participation network", code="bad-view",
+            "VOSviewer takes the co-participation network",
+            code="bad-view",
             hint="use --view coparticipation",
         )
     if fmt in FOLDER_FORMATS or (fmt == "csv" and output != "-"):
         folder = _folder(output, fmt)
-        write = {"csv": exports.write_csv, "vosviewer": exports.write_vosviewer,
-                 "neo4j-csv": exports.write_neo4j}[fmt]
+        write = {
+            "csv": exports.write_csv,
+            "vosviewer": exports.write_vosviewer,
+            "neo4j-csv": exports.write_neo4j,
+        }[fmt]
         for path in write(graph, folder):
             err.print(f"wrote {path}", markup=False)
         return
-    writers = {"graphml": exports.write_graphml, "gexf": exports.write_gexf,
-               "json": exports.write_node_link, "csv": exports.write_csv_single}
+    writers = {
+        "graphml": exports.write_graphml,
+        "gexf": exports.write_gexf,
+        "json": exports.write_node_link,
+        "csv": exports.write_csv_single,
+    }
     if output == "-":
         writers[fmt](graph, sys.stdout)
         sys.stdout.flush()

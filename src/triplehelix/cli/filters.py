@@ -16,21 +16,43 @@ F = TypeVar("F", bound=Callable[..., Any])
 _OPTIONS = [
     click.option("--year-from", type=int, default=None, help="Activities active in or after it."),
     click.option("--year-to", type=int, default=None, help="Activities active in or before it."),
-    click.option("--sector", "sectors", multiple=True,
-                 help="Activities in this sector or a narrower one (repeatable)."),
-    click.option("--country", "countries", multiple=True,
-                 help="Organisations of this ISO country code (repeatable)."),
-    click.option("--sphere", "spheres", multiple=True,
-                 type=click.Choice(["academia", "industry", "government", "intermediary",
-                                    "funder"]),
-                 help="Organisations of this helix sphere (repeatable)."),
-    click.option("--programme", "programmes", multiple=True,
-                 help="Activities under this programme: IRI, acronym or name (repeatable)."),
-    click.option("--role", "roles", multiple=True,
-                 help="Participations in this role, e.g. coordinator (repeatable)."),
+    click.option(
+        "--sector",
+        "sectors",
+        multiple=True,
+        help="Activities in this sector or a narrower one (repeatable).",
+    ),
+    click.option(
+        "--country",
+        "countries",
+        multiple=True,
+        help="Organisations of this ISO country code (repeatable).",
+    ),
+    click.option(
+        "--sphere",
+        "spheres",
+        multiple=True,
+        type=click.Choice(["academia", "industry", "government", "intermediary", "funder"]),
+        help="Organisations of this helix sphere (repeatable).",
+    ),
+    click.option(
+        "--programme",
+        "programmes",
+        multiple=True,
+        help="Activities under this programme: IRI, acronym or name (repeatable).",
+    ),
+    click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        help="Participations in this role, e.g. coordinator (repeatable).",
+    ),
     click.option("--include-events", is_flag=True, help="Events tie their participants too."),
-    click.option("--include-funders", is_flag=True,
-                 help="Funder and implementer participations tie partners too."),
+    click.option(
+        "--include-funders",
+        is_flag=True,
+        help="Funder and implementer participations tie partners too.",
+    ),
 ]
 
 
@@ -48,8 +70,15 @@ def filters_from(options: dict[str, Any]) -> Filters:
     ('KZ',)
     """
     fields = (
-        "year_from", "year_to", "include_events", "include_funders",
-        "sectors", "countries", "spheres", "programmes", "roles",
+        "year_from",
+        "year_to",
+        "include_events",
+        "include_funders",
+        "sectors",
+        "countries",
+        "spheres",
+        "programmes",
+        "roles",
     )
     values = {k: options[k] for k in fields if k in options}
     for key in ("sectors", "countries", "spheres", "programmes", "roles"):

@@ -153,7 +153,8 @@ def write_gexf(graph: nx.Graph, out: IO[str]) -> None:
     2.0
     """
     node_types = {
-        k: t for k, t in attribute_types(d for _, d in graph.nodes(data=True)).items()
+        k: t
+        for k, t in attribute_types(d for _, d in graph.nodes(data=True)).items()
         if k != "label"
     }
     edge_types = {k: t for k, t in attribute_types(_edge_attrs(graph)).items() if k != "weight"}
@@ -181,8 +182,7 @@ def write_gexf(graph: nx.Graph, out: IO[str]) -> None:
     for n, (u, v, _, attrs) in enumerate(_edges(graph)):
         weight = f' weight="{attrs["weight"]}"' if "weight" in attrs else ""
         out.write(
-            f'      <edge id="{n}" source={quoteattr(str(u))} '
-            f"target={quoteattr(str(v))}{weight}>"
+            f'      <edge id="{n}" source={quoteattr(str(u))} target={quoteattr(str(v))}{weight}>'
         )
         out.write(_gexf_values(attrs, ids["edge"], edge_types))
         out.write("</edge>\n")
@@ -212,8 +212,9 @@ def write_node_link(graph: nx.Graph, out: IO[str]) -> None:
     head = {"directed": graph.is_directed(), "multigraph": graph.is_multigraph(), "graph": {}}
     out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "nodes": [')
     for n, (node, attrs) in enumerate(graph.nodes(data=True)):
-        out.write(("," if n else "") + "\n  " + json.dumps({**attrs, "id": node},
-                                                          ensure_ascii=False))
+        out.write(
+            ("," if n else "") + "\n  " + json.dumps({**attrs, "id": node}, ensure_ascii=False)
+        )
     out.write('\n], "edges": [')
     for n, (u, v, k, attrs) in enumerate(_edges(graph)):
         item = {**attrs, "source": u, "target": v}
@@ -268,12 +269,22 @@ def write_csv_single(graph: nx.Graph, out: IO[str]) -> None:
     blank = [""] * len(edge_cols)
     for node, attrs in graph.nodes(data=True):
         extra = [""] if keyed else []
-        writer.writerow(["node", node, "", "", *extra, *(attrs.get(c, "") for c in node_cols),
-                         *blank])
+        writer.writerow(
+            ["node", node, "", "", *extra, *(attrs.get(c, "") for c in node_cols), *blank]
+        )
     for u, v, k, attrs in _edges(graph):
         extra = [k] if keyed else []
-        writer.writerow(["edge", "", u, v, *extra, *(attrs.get(c, "") for c in node_cols),
-                         *(attrs.get(c, "") for c in edge_cols)])
+        writer.writerow(
+            [
+                "edge",
+                "",
+                u,
+                v,
+                *extra,
+                *(attrs.get(c, "") for c in node_cols),
+                *(attrs.get(c, "") for c in edge_cols),
+            ]
+        )
 
 
 # -- VOSviewer -------------------------------------------------------------------------------
@@ -290,7 +301,8 @@ def write_vosviewer(graph: nx.Graph, folder: Path) -> list[Path]:
         from triplehelix.errors import UsageError
 
         raise UsageError(
-            "VOSviewer takes an undirected network", code="bad-view",
+            "VOSviewer takes an undirected network",
+            code="bad-view",
             hint="use --view coparticipation",
         )
     ids = {node: n for n, node in enumerate(graph, start=1)}
@@ -304,8 +316,10 @@ def write_vosviewer(graph: nx.Graph, folder: Path) -> list[Path]:
                 f"{attrs.get('label', '')} ({attrs.get('helix', '')}, {attrs.get('country', '')})"
             )
             cluster = CLUSTERS.get(attrs.get("helix", ""), len(CLUSTERS))
-            fh.write(f"{ids[node]}\t{label}\t{description}\t{cluster}\t"
-                     f"{graph.degree(node)}\t{strength[node]}\n")
+            fh.write(
+                f"{ids[node]}\t{label}\t{description}\t{cluster}\t"
+                f"{graph.degree(node)}\t{strength[node]}\n"
+            )
     with paths[1].open("w", encoding="utf-8", newline="") as fh:
         for u, v, attrs in graph.edges(data=True):
             fh.write(f"{ids[u]}\t{ids[v]}\t{attrs.get('weight', 1)}\n")
@@ -329,22 +343,30 @@ def write_neo4j(graph: nx.Graph, folder: Path) -> list[Path]:
     sphere (``Academia``). Types: ``PARTNERS_WITH`` (co-participation), ``TOOK_PART_IN``
     (bipartite) or the predicate's local name in capitals (full view: ``AGENT``,
     ``IS_PART_OF``)."""
-    node_types = {k: t for k, t in attribute_types(d for _, d in graph.nodes(data=True)).items()}
+    node_types = attribute_types(d for _, d in graph.nodes(data=True))
     edge_types = attribute_types(_edge_attrs(graph))
     paths = [folder / "nodes.csv", folder / "relationships.csv"]
     with paths[0].open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["id:ID", *(f"{k}:{NEO4J_TYPES[t]}" for k, t in node_types.items()),
-                         ":LABEL"])
+        writer.writerow(
+            ["id:ID", *(f"{k}:{NEO4J_TYPES[t]}" for k, t in node_types.items()), ":LABEL"]
+        )
         for node, attrs in graph.nodes(data=True):
             writer.writerow([node, *(attrs.get(k, "") for k in node_types), _labels(attrs)])
     with paths[1].open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([":START_ID", ":END_ID", ":TYPE",
-                         *(f"{k}:{NEO4J_TYPES[t]}" for k, t in edge_types.items())])
+        writer.writerow(
+            [
+                ":START_ID",
+                ":END_ID",
+                ":TYPE",
+                *(f"{k}:{NEO4J_TYPES[t]}" for k, t in edge_types.items()),
+            ]
+        )
         for u, v, _, attrs in _edges(graph):
-            writer.writerow([u, v, _rel_type(graph, attrs),
-                             *(attrs.get(k, "") for k in edge_types)])
+            writer.writerow(
+                [u, v, _rel_type(graph, attrs), *(attrs.get(k, "") for k in edge_types)]
+            )
     return paths
 
 

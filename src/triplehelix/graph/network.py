@@ -312,9 +312,7 @@ def kept_participations(
     nodes = nodes if nodes is not None else node_table(kg)
     _check_values(kg, filters)
     in_sectors = _activities_in(kg, SECTORS, _resolve_sectors(kg, filters.sectors))
-    in_programmes = _activities_in(
-        kg, PROGRAMMES, _resolve_programmes(filters.programmes, nodes)
-    )
+    in_programmes = _activities_in(kg, PROGRAMMES, _resolve_programmes(filters.programmes, nodes))
     kept = []
     for row in kg.select(PARTICIPATIONS):
         if coparticipation and not (row["kind"].endswith("#Project") or filters.include_events):

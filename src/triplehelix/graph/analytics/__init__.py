@@ -7,7 +7,7 @@ and returns a :class:`Report` of named tables: ``summary``, ``centrality``,
 and ``suggest`` (Adamic–Adar partner suggestions).
 """
 
-from triplehelix.graph.analytics.brokerage import brokerage, broker_roles, constraint
+from triplehelix.graph.analytics.brokerage import broker_roles, brokerage, constraint
 from triplehelix.graph.analytics.centrality import MEASURES, centrality
 from triplehelix.graph.analytics.communities import communities
 from triplehelix.graph.analytics.mixing import assortativity, ei_index, mixing

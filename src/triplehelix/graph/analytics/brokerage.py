@@ -153,10 +153,18 @@ def brokerage(graph: nx.Graph, *, top: int = 20) -> Report:
     ]
     return Report(
         [
-            Table("by_sphere", "Broker roles by helix sphere of the broker",
-                  ["sphere", "brokers", *ROLES, "total"], sphere_rows),
-            Table("brokers", "Top brokers (open 2-paths; constraint: Burt 1992)",
-                  ["organisation", "sphere", *ROLES, "total", "constraint", "iri"], node_rows),
+            Table(
+                "by_sphere",
+                "Broker roles by helix sphere of the broker",
+                ["sphere", "brokers", *ROLES, "total"],
+                sphere_rows,
+            ),
+            Table(
+                "brokers",
+                "Top brokers (open 2-paths; constraint: Burt 1992)",
+                ["organisation", "sphere", *ROLES, "total", "constraint", "iri"],
+                node_rows,
+            ),
         ],
         ["undirected ties count both ways: an open pair {a, c} around b is two 2-paths"],
     )

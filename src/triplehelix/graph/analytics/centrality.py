@@ -62,7 +62,8 @@ def centrality(
             graph.nodes[n].get("short", ""),
             graph.nodes[n].get("helix", ""),
             graph.nodes[n].get("country", ""),
-            rounded(float(values[n])) if measure not in ("degree", "weighted-degree")
+            rounded(float(values[n]))
+            if measure not in ("degree", "weighted-degree")
             else values[n],
             n,
         ]
@@ -78,7 +79,7 @@ def _compute(graph: nx.Graph, measure: str, seed: int, notes: list[str]) -> dict
         "weighted-degree": lambda: dict(graph.degree(weight="weight")),
         "betweenness": lambda: _betweenness(graph, seed, notes),
         "eigenvector": lambda: _eigenvector(graph),
-        "pagerank": lambda: nx.pagerank(graph, weight="weight"),
+        "pagerank": lambda: dict(nx.pagerank(graph, weight="weight")),
     }
     return functions[measure]()
 
@@ -86,13 +87,13 @@ def _compute(graph: nx.Graph, measure: str, seed: int, notes: list[str]) -> dict
 def _betweenness(graph: nx.Graph, seed: int, notes: list[str]) -> dict[Any, float]:
     n = graph.number_of_nodes()
     if n <= BETWEENNESS_EXACT_UP_TO:
-        return nx.betweenness_centrality(graph, normalized=True)
+        return dict(nx.betweenness_centrality(graph, normalized=True))
     k = min(BETWEENNESS_SAMPLE, n)
     notes.append(
         f"betweenness estimated from {k} sampled source nodes (seed {seed}): "
         f"the graph has {n} nodes, more than {BETWEENNESS_EXACT_UP_TO}"
     )
-    return nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed)
+    return dict(nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed))
 
 
 def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
@@ -111,7 +112,7 @@ def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
         _, vectors = np.linalg.eigh(matrix.toarray())
         vector = vectors[:, -1]
     else:
-        from scipy.sparse.linalg import eigsh
+        from scipy.sparse.linalg import eigsh  # type: ignore[import-untyped]
 
         _, vectors = eigsh(matrix, k=1, which="LA")
         vector = vectors[:, 0]

@@ -108,10 +108,12 @@ def mixing(graph: nx.Graph) -> Report:
     return Report(
         [
             Table("matrix", "Ties between spheres", ["sphere", *spheres], matrix),
-            Table("pairs", "Sphere pairs", ["sphere_a", "sphere_b", "ties", "shared_projects"],
-                  pairs),
-            Table("ei_index", "E–I index (−1 inward … +1 outward)", ["sphere", "ei_index"],
-                  ei_rows),
+            Table(
+                "pairs", "Sphere pairs", ["sphere_a", "sphere_b", "ties", "shared_projects"], pairs
+            ),
+            Table(
+                "ei_index", "E–I index (−1 inward … +1 outward)", ["sphere", "ei_index"], ei_rows
+            ),
             Table("assortativity", "Assortativity", ["attribute", "r"], assort),
         ]
     )

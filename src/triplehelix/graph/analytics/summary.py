@@ -35,17 +35,26 @@ def summary(coparticipation: nx.Graph, bipartite: nx.Graph) -> Report:
     ]
     in_view = Counter(bipartite.nodes[n].get("helix") or "unknown" for n in orgs)
     partnered = Counter(
-        d.get("helix") or "unknown" for n, d in coparticipation.nodes(data=True)
+        d.get("helix") or "unknown"
+        for n, d in coparticipation.nodes(data=True)
         if coparticipation.degree(n) > 0
     )
     order = [s for s in (*SPHERE_ORDER, "unknown") if in_view[s] or partnered[s]]
     spheres = [[s, in_view[s], partnered[s]] for s in order]
     return Report(
         [
-            Table("views", "Views", ["view", "nodes", "edges", "density", "components",
-                                     "largest_component"], views),
-            Table("spheres", "Organisations per helix sphere",
-                  ["sphere", "organisations", "with_partners"], spheres),
+            Table(
+                "views",
+                "Views",
+                ["view", "nodes", "edges", "density", "components", "largest_component"],
+                views,
+            ),
+            Table(
+                "spheres",
+                "Organisations per helix sphere",
+                ["sphere", "organisations", "with_partners"],
+                spheres,
+            ),
         ]
     )
 

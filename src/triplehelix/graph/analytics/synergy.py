@@ -85,9 +85,7 @@ def triple_helix_t(counts: SphereCounts) -> dict[str, float]:
     out = dict(h)
     for x, y in (("U", "I"), ("U", "G"), ("I", "G")):
         out[f"T_{x}{y}"] = h[f"H_{x}"] + h[f"H_{y}"] - h[f"H_{x}{y}"]
-    out["T_UIG"] = (
-        h["H_U"] + h["H_I"] + h["H_G"] - h["H_UI"] - h["H_UG"] - h["H_IG"] + h["H_UIG"]
-    )
+    out["T_UIG"] = h["H_U"] + h["H_I"] + h["H_G"] - h["H_UI"] - h["H_UG"] - h["H_IG"] + h["H_UIG"]
     return out
 
 
@@ -105,10 +103,18 @@ def synergy(projects: dict[str, tuple[list[str], Any]], *, by_year: bool = False
     counts = SphereCounts.of(spheres for spheres, _ in projects.values())
     t = triple_helix_t(counts)
     tables = [
-        Table("counts", "Projects by participating spheres", [*CELLS, "N"],
-              [[*counts.counts.values(), counts.n]]),
-        Table("entropies", "Entropies and mutual information (bits)", ["measure", "bits"],
-              [[k, rounded(v)] for k, v in t.items()] + [["redundancy", rounded(-t["T_UIG"])]]),
+        Table(
+            "counts",
+            "Projects by participating spheres",
+            [*CELLS, "N"],
+            [[*counts.counts.values(), counts.n]],
+        ),
+        Table(
+            "entropies",
+            "Entropies and mutual information (bits)",
+            ["measure", "bits"],
+            [[k, rounded(v)] for k, v in t.items()] + [["redundancy", rounded(-t["T_UIG"])]],
+        ),
     ]
     if by_year:
         years: dict[int, list[list[str]]] = {}
@@ -120,6 +126,12 @@ def synergy(projects: dict[str, tuple[list[str], Any]], *, by_year: bool = False
             yc = SphereCounts.of(years[year])
             yt = triple_helix_t(yc)
             rows.append([year, yc.n, *(rounded(yt[k]) for k in ("T_UI", "T_UG", "T_IG", "T_UIG"))])
-        tables.append(Table("by_year", "T by project start year",
-                            ["year", "N", "T_UI", "T_UG", "T_IG", "T_UIG"], rows))
+        tables.append(
+            Table(
+                "by_year",
+                "T by project start year",
+                ["year", "N", "T_UI", "T_UG", "T_IG", "T_UIG"],
+                rows,
+            )
+        )
     return Report(tables, ["U = academia, I = industry, G = government (primary helix sphere)"])

@@ -151,8 +151,8 @@ def test_betweenness_is_sampled_above_the_documented_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     module = importlib.import_module("triplehelix.graph.analytics.centrality")
-    monkeypatch.setattr(module, "BETWEENNESS_EXACT_UP_TO", 5)
-    monkeypatch.setattr(module, "BETWEENNESS_SAMPLE", 3)
+    monkeypatch.setattr(module, "BETWEENNESS_WORK", 30)  # path of 10: 10 x 9 = 90 > 30
+    monkeypatch.setattr(module, "BETWEENNESS_MIN_SAMPLE", 3)
     report = module.centrality(nx.path_graph(10), "betweenness")
     assert "3 sampled source nodes" in report.notes[0]
     assert not centrality(nx.path_graph(5), "betweenness").notes

@@ -10,12 +10,20 @@ import networkx as nx
 from triplehelix.errors import UsageError
 from triplehelix.graph.analytics.report import Report, Table, rounded
 
-__all__ = ["BETWEENNESS_EXACT_UP_TO", "BETWEENNESS_SAMPLE", "MEASURES", "centrality"]
+__all__ = [
+    "BETWEENNESS_MIN_SAMPLE",
+    "BETWEENNESS_WORK",
+    "MEASURES",
+    "betweenness_sample",
+    "centrality",
+]
 
-#: Betweenness is exact up to this many nodes; above, it is estimated from
-#: ``BETWEENNESS_SAMPLE`` source nodes drawn with a fixed seed (Brandes & Pich 2007).
-BETWEENNESS_EXACT_UP_TO = 2000
-BETWEENNESS_SAMPLE = 50
+#: Betweenness costs one graph traversal (all m edges) per source node. It is exact while
+#: n × m ≤ ``BETWEENNESS_WORK``; above, it is estimated from k = WORK / m source nodes (at
+#: least ``BETWEENNESS_MIN_SAMPLE``) drawn with a fixed seed (Brandes & Pich 2007), which
+#: bounds the time to ~10 s here whatever the size.
+BETWEENNESS_WORK = 10_000_000
+BETWEENNESS_MIN_SAMPLE = 20
 
 MEASURES = ("degree", "weighted-degree", "betweenness", "eigenvector", "pagerank")
 
@@ -33,8 +41,8 @@ def centrality(
     - ``degree``: number of distinct partners.
     - ``weighted-degree``: shared projects summed over partners (edge ``weight``).
     - ``betweenness``: share of shortest paths (in hops) between other pairs that pass
-      through the organisation, normalised to 0–1; sampled above
-      ``BETWEENNESS_EXACT_UP_TO`` nodes.
+      through the organisation, normalised to 0–1; sampled when nodes × edges exceeds
+      ``BETWEENNESS_WORK``.
     - ``eigenvector``: weighted eigenvector centrality (ties to central partners count more).
     - ``pagerank``: weighted PageRank, damping 0.85.
 
@@ -84,14 +92,26 @@ def _compute(graph: nx.Graph, measure: str, seed: int, notes: list[str]) -> dict
     return functions[measure]()
 
 
+def betweenness_sample(n: int, m: int) -> int | None:
+    """Source nodes to sample for betweenness on n nodes and m edges (None: exact).
+
+    >>> betweenness_sample(100, 300), betweenness_sample(20_000, 650_000)
+    (None, 20)
+    """
+    if n * m <= BETWEENNESS_WORK:
+        return None
+    return min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_WORK // max(m, 1)))
+
+
 def _betweenness(graph: nx.Graph, seed: int, notes: list[str]) -> dict[Any, float]:
-    n = graph.number_of_nodes()
-    if n <= BETWEENNESS_EXACT_UP_TO:
+    n, m = graph.number_of_nodes(), graph.number_of_edges()
+    k = betweenness_sample(n, m)
+    if k is None:
         return dict(nx.betweenness_centrality(graph, normalized=True))
-    k = min(BETWEENNESS_SAMPLE, n)
     notes.append(
         f"betweenness estimated from {k} sampled source nodes (seed {seed}): "
-        f"the graph has {n} nodes, more than {BETWEENNESS_EXACT_UP_TO}"
+        f"exact betweenness on {n} nodes and {m} edges costs more than the "
+        f"{BETWEENNESS_WORK:,} node-edge visits allowed"
     )
     return dict(nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed))
 

@@ -52,26 +52,25 @@ def broker_roles(graph: nx.Graph, group: dict[Any, str]) -> dict[Any, Counter[st
     >>> broker_roles(g, {"a": "x", "b": "y", "c": "x"})["b"]
     Counter({'consultant': 1})
     """
-    directed = graph.is_directed()
-    pred = graph.pred if directed else graph.adj
-    succ = graph.succ if directed else graph.adj
+    # plain sets: ``&`` on two sets walks the smaller one, so a hub's long neighbour list
+    # is never walked once per neighbour
+    succ = {n: set(graph.adj[n]) - {n} for n in graph}
+    pred = {n: set(graph.pred[n]) - {n} for n in graph} if graph.is_directed() else succ
     roles: dict[Any, Counter[str]] = {}
     for b in graph:
         gb = group.get(b, "")
-        ins = Counter(group.get(a, "") for a in pred[b] if a != b)
-        outs = Counter(group.get(c, "") for c in succ[b] if c != b)
+        ins = Counter(group.get(a, "") for a in pred[b])
+        outs = Counter(group.get(c, "") for c in succ[b])
         pairs: Counter[tuple[str, str]] = Counter()
         for ga, na in ins.items():
             for gc, nc in outs.items():
                 pairs[(ga, gc)] += na * nc
-        out_set = set(succ[b]) - {b}
+        out_set = succ[b]
         for a in pred[b]:
-            if a == b:
-                continue
             ga = group.get(a, "")
             if a in out_set:  # a → b → a is no 2-path
                 pairs[(ga, ga)] -= 1
-            for c in out_set.intersection(succ[a]):
+            for c in out_set & succ[a]:
                 if c != a:  # closed: a → c exists
                     pairs[(ga, group.get(c, ""))] -= 1
         counts: Counter[str] = Counter()
@@ -94,20 +93,20 @@ def constraint(graph: nx.Graph, weight: str = "weight") -> dict[Any, float]:
     0.3333
     """
     strength = dict(graph.degree(weight=weight))
+    nbrs = {n: set(graph.adj[n]) - {n} for n in graph}
     out: dict[Any, float] = {}
     for i in graph:
         if strength[i] == 0:
             out[i] = float("nan")
             continue
-        nbrs = graph.adj[i]
-        p_i = {j: d.get(weight, 1) / strength[i] for j, d in nbrs.items() if j != i}
+        p_i = {j: graph.adj[i][j].get(weight, 1) / strength[i] for j in nbrs[i]}
         indirect: defaultdict[Any, float] = defaultdict(float)
         for q, p_iq in p_i.items():
             if strength[q] == 0:
                 continue
-            for j in p_i.keys() & graph.adj[q].keys():
-                if j not in (i, q):
-                    indirect[j] += p_iq * graph.adj[q][j].get(weight, 1) / strength[q]
+            adj_q = graph.adj[q]
+            for j in nbrs[i] & nbrs[q]:
+                indirect[j] += p_iq * adj_q[j].get(weight, 1) / strength[q]
         out[i] = sum((p + indirect[j]) ** 2 for j, p in p_i.items())
     return out
 

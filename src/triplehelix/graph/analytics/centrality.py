@@ -21,8 +21,8 @@ __all__ = [
 #: Betweenness costs one graph traversal (all m edges) per source node. It is exact while
 #: n × m ≤ ``BETWEENNESS_WORK``; above, it is estimated from k = WORK / m source nodes (at
 #: least ``BETWEENNESS_MIN_SAMPLE``) drawn with a fixed seed (Brandes & Pich 2007), which
-#: bounds the time to ~10 s here whatever the size.
-BETWEENNESS_WORK = 10_000_000
+#: bounds the time to ~10–15 s here whatever the size (benchmarks/bench_analytics.py).
+BETWEENNESS_WORK = 3_000_000
 BETWEENNESS_MIN_SAMPLE = 20
 
 MEASURES = ("degree", "weighted-degree", "betweenness", "eigenvector", "pagerank")

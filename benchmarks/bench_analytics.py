@@ -1,12 +1,14 @@
 """Every ``triplehelix analyze`` analysis on M-scale data: time and peak memory.
 
-    .venv/bin/python benchmarks/bench_analytics.py [--orgs 20000] [--projects 10000]
+    .venv/bin/python benchmarks/bench_analytics.py [--orgs 20000] [--projects 10000] [--cli]
 
 Generates the seeded records of ``bench_load.records`` (M: 20k organisations, 10k
 projects, ~100k participations) into a JSON Lines file in a temporary folder, loads them
 into an in-memory store, then times each analysis as the CLI runs it (views built from the
 store with its filters, then the measure). Betweenness is sampled above
-``BETWEENNESS_WORK`` node × edge visits (the output says so). With ``--parallel``, it
+``BETWEENNESS_WORK`` node × edge visits (the output says so). With ``--cli``, it loads an
+on-disk store instead and runs every ``triplehelix analyze`` command on it as a user would,
+printing wall time and the command's peak RSS. With ``--parallel``, it
 also times betweenness with the nx-parallel backend, if installed, and prints the ratio.
 """
 
@@ -43,7 +45,15 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=20000)
     parser.add_argument("--projects", type=int, default=10000)
     parser.add_argument("--parallel", action="store_true", help="also try nx-parallel")
+    parser.add_argument(
+        "--cli",
+        action="store_true",
+        help="load an on-disk store and time each `triplehelix analyze` command end to end",
+    )
     args = parser.parse_args()
+    if args.cli:
+        cli(args.orgs, args.projects)
+        return
 
     from triplehelix.data.loader import load_records
     from triplehelix.graph import analytics as an
@@ -60,13 +70,8 @@ def main() -> None:
     rows: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "records.jsonl"
-        data = records(args.orgs, args.projects)
-        with path.open("w", encoding="utf-8") as fh:
-            for rec in data:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        n_part = sum(1 for r in data if r["kind"] == "participation")
+        n_part = write_records(path, args.orgs, args.projects)
         print(f"{args.orgs} organisations, {args.projects} projects, {n_part} participations")
-        del data
         kg = KnowledgeGraph()
         timed("load (validate + store)", lambda: kg.load(load_records([path])), rows)
 
@@ -97,6 +102,62 @@ def main() -> None:
     timed("analyze suggest (busiest org)", lambda: an.suggest(co, hub), rows)
     if args.parallel:
         parallel(co, betweenness_sample(co.number_of_nodes(), co.number_of_edges()))
+
+
+def write_records(path: Path, n_orgs: int, n_projects: int) -> int:
+    data = records(n_orgs, n_projects)
+    with path.open("w", encoding="utf-8") as fh:
+        for rec in data:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return sum(1 for r in data if r["kind"] == "participation")
+
+
+def cli(n_orgs: int, n_projects: int) -> None:
+    """Each analyze command as a user runs it on an on-disk store: wall time, child peak RSS."""
+    import os
+    import subprocess
+
+    exe = str(Path(sys.executable).parent / "triplehelix")
+    with tempfile.TemporaryDirectory() as tmp:
+        path, store = Path(tmp) / "records.jsonl", Path(tmp) / "kg"
+        n_part = write_records(path, n_orgs, n_projects)
+        print(f"{n_orgs} organisations, {n_projects} projects, {n_part} participations")
+        hub = "o0"  # the generator's busiest organisation (Pareto-drawn members)
+        commands = [
+            ["load", str(path), "--store", str(store)],
+            *(
+                ["analyze", *sub, "--store", str(store), "--format", "json"]
+                for sub in (
+                    ["summary"],
+                    ["centrality", "--measure", "weighted-degree"],
+                    ["centrality", "--measure", "betweenness"],
+                    ["centrality", "--measure", "eigenvector"],
+                    ["centrality", "--measure", "pagerank"],
+                    ["communities"],
+                    ["brokerage"],
+                    ["mixing"],
+                    ["synergy", "--by", "year"],
+                    ["suggest", "--org", f"Organisation {hub[1:]}"],
+                )
+            ),
+        ]
+        for command in commands:
+            t0 = time.perf_counter()
+            child = subprocess.Popen(
+                [exe, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - t0
+            stderr = child.stderr.read().decode() if child.stderr else ""
+            child.returncode = os.waitstatus_to_exitcode(status)
+            hidden = {"--store", str(store), "--format", "json", str(path)}
+            name = " ".join(c for c in command if c not in hidden)
+            print(
+                f"triplehelix {name:<42} {seconds:8.2f} s  peak RSS "
+                f"{usage.ru_maxrss / 1024:7.0f} MB  exit {child.returncode}"
+                + (f"  ({stderr.strip().splitlines()[-1]})" if stderr.strip() else ""),
+                flush=True,
+            )
 
 
 def parallel(graph: Any, k: int | None) -> None:

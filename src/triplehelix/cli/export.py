@@ -1,9 +1,10 @@
-"""The export command: the store as RDF."""
+"""The export command: the store as RDF, or a NetworkX view in a graph format."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,33 +14,71 @@ from triplehelix.cli.common import (
     open_graph,
     store_option,
 )
+from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err
+from triplehelix.errors import UsageError
 
 __all__ = ["export"]
+
+RDF = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]
+GRAPH = ["graphml", "gexf", "json", "csv", "vosviewer", "neo4j-csv"]
+FOLDER_FORMATS = {"vosviewer", "neo4j-csv"}
 
 
 @click.command(
     help=help_text(
-        "Write the store as RDF. nq, trig and jsonld keep the "
-        "named graphs (provenance); ttl, nt and rdfxml merge them.",
+        "Write the store as RDF, or a network view in a graph format. nq, trig and jsonld "
+        "keep the named graphs (provenance); ttl, nt and rdfxml merge them. graphml, gexf "
+        "(Gephi), json (NetworkX node-link) and csv write --view (default coparticipation); "
+        "csv, vosviewer and neo4j-csv write files into the folder -o names.",
         "triplehelix export --format trig -o world.trig",
         "triplehelix export --store kg --format nq | gzip > kg.nq.gz",
+        "triplehelix export --format graphml --view bipartite -o partners.graphml",
+        "triplehelix export --format neo4j-csv -o neo4j/",
     )
 )
 @store_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]),
+    type=click.Choice(RDF + GRAPH),
     default="trig",
     show_default=True,
 )
 @click.option(
-    "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="File to write, or - for stdout; a folder for csv, vosviewer and neo4j-csv.",
 )
 @click.option("--with-ontology", is_flag=True, help="Include the ontology and vocabulary graphs.")
-def export(store: Path | None, fmt: str, output: str, with_ontology: bool) -> None:
+@click.option(
+    "--view",
+    type=click.Choice(["coparticipation", "bipartite", "full"]),
+    default=None,
+    help="Graph formats: organisations (coparticipation, the default; full for neo4j-csv), "
+    "organisations and activities (bipartite) or every typed node (full).",
+)
+@filter_options
+def export(
+    store: Path | None,
+    fmt: str,
+    output: str,
+    with_ontology: bool,
+    view: str | None,
+    **options: Any,
+) -> None:
     kg = open_graph(store)
+    if fmt in GRAPH:
+        _export_graph(kg, fmt, output, view, options)
+        return
+    if view is not None or filters_from(options) != _no_filters():
+        raise UsageError(
+            "--view and filters apply to graph formats only",
+            code="bad-option",
+            hint="RDF exports hold the whole store; use --format graphml|gexf|json|csv",
+        )
     if output == "-":
         kg.dump(fmt, sys.stdout.buffer, with_ontology=with_ontology)
         sys.stdout.buffer.flush()
@@ -49,3 +88,80 @@ def export(store: Path | None, fmt: str, output: str, with_ontology: bool) -> No
     with target.open("wb") as fh:
         kg.dump(fmt, fh, with_ontology=with_ontology)
     err.print(f"wrote {target}", markup=False)
+
+
+def _no_filters() -> Any:
+    from triplehelix.graph.network import Filters
+
+    return Filters()
+
+
+def _export_graph(
+    kg: Any, fmt: str, output: str, view: str | None, options: dict[str, Any]
+) -> None:
+    from triplehelix.graph import exports
+    from triplehelix.graph.network import bipartite_graph, coparticipation_graph, full_graph
+
+    view = view or ("full" if fmt == "neo4j-csv" else "coparticipation")
+    filters = filters_from(options)
+    if view == "full":
+        if filters != _no_filters():
+            raise UsageError(
+                "filters apply to the coparticipation and bipartite views",
+                code="bad-option",
+                hint="drop the filters, or use --view bipartite",
+            )
+        graph = full_graph(kg)
+    elif view == "bipartite":
+        graph = bipartite_graph(kg, filters)
+    else:
+        graph = coparticipation_graph(kg, filters)
+    if fmt == "vosviewer" and view != "coparticipation":
+        raise UsageError(
+            "VOSviewer takes the co-participation network",
+            code="bad-view",
+            hint="use --view coparticipation",
+        )
+    if fmt in FOLDER_FORMATS or (fmt == "csv" and output != "-"):
+        folder = _folder(output, fmt)
+        write = {
+            "csv": exports.write_csv,
+            "vosviewer": exports.write_vosviewer,
+            "neo4j-csv": exports.write_neo4j,
+        }[fmt]
+        for path in write(graph, folder):
+            err.print(f"wrote {path}", markup=False)
+        return
+    writers = {
+        "graphml": exports.write_graphml,
+        "gexf": exports.write_gexf,
+        "json": exports.write_node_link,
+        "csv": exports.write_csv_single,
+    }
+    if output == "-":
+        writers[fmt](graph, sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    check_output(target)
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        writers[fmt](graph, fh)
+    err.print(f"wrote {target}", markup=False)
+
+
+def _folder(output: str, fmt: str) -> Path:
+    if output == "-":
+        raise UsageError(
+            f"{fmt} writes several files", code="bad-output", hint="name a folder with -o DIR"
+        )
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: is a file", code="bad-output", hint=f"{fmt} needs a folder")
+    if not folder.parent.exists():
+        raise UsageError(
+            f"{folder.parent}: no such folder",
+            code="bad-output",
+            hint="create the parent folder first; triplehelix creates only the folder you name",
+        )
+    folder.mkdir(exist_ok=True)
+    return folder

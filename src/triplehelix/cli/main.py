@@ -36,6 +36,7 @@ def cli(traceback: bool) -> None:
 
 
 # One module per command group: a new command is one import and one name below.
+from triplehelix.cli.analyze import analyze  # noqa: E402
 from triplehelix.cli.export import export  # noqa: E402
 from triplehelix.cli.importing import import_, resolve  # noqa: E402
 from triplehelix.cli.info import demo, stats  # noqa: E402
@@ -44,7 +45,20 @@ from triplehelix.cli.query import query  # noqa: E402
 from triplehelix.cli.records import load, validate  # noqa: E402
 from triplehelix.cli.serve import serve  # noqa: E402
 
-for _command in (validate, load, export, stats, map_, demo, query, serve, import_, resolve):
+_COMMANDS = (
+    validate,
+    load,
+    export,
+    stats,
+    map_,
+    demo,
+    query,
+    serve,
+    import_,
+    resolve,
+    analyze,
+)
+for _command in _COMMANDS:
     cli.add_command(_command)
 
 

@@ -32,7 +32,14 @@ from triplehelix.data.types import alpha2
 if TYPE_CHECKING:
     from triplehelix.graph.store import KnowledgeGraph
 
-__all__ = ["Filters", "bipartite_graph", "coparticipation_graph", "full_graph", "node_table"]
+__all__ = [
+    "Filters",
+    "bipartite_graph",
+    "coparticipation_graph",
+    "full_graph",
+    "kept_participations",
+    "node_table",
+]
 
 TH = "https://w3id.org/triplehelix/ontology#"
 KINDS = {
@@ -97,18 +104,35 @@ GROUP BY ?agent ?activity ?kind ?role ?sy ?ey
 class Filters:
     """Which participations a view keeps (applied before projecting).
 
+    Every tuple filter keeps everything when empty; values inside one filter are
+    alternatives (OR), different filters must all hold (AND).
+
     Attributes:
         year_from, year_to: keep activities active in any year of this range.
         include_events: events as well as projects (co-participation only; the
             bipartite view always has both).
         include_funders: also keep funder and implementer participations in
             co-participation.
+        sectors: keep activities in one of these sectors or a narrower one
+            (``skos:broader``); a sector is named by its IRI, local name or label.
+        countries: keep organisations of these countries (ISO 3166-1 alpha-2).
+        spheres: keep organisations with one of these helix spheres (academia,
+            industry, government, intermediary, funder).
+        programmes: keep activities under one of these programmes (or a part of
+            one); named by IRI, local name, acronym or label.
+        roles: keep participations in one of these roles (e.g. ``coordinator``); a
+            role named here is kept even if it is funder or implementer.
     """
 
     year_from: int | None = None
     year_to: int | None = None
     include_events: bool = False
     include_funders: bool = False
+    sectors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    spheres: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
 
     def keeps_years(self, start: int | None, end: int | None) -> bool:
         """Does an activity running ``start``–``end`` overlap the year range?
@@ -121,6 +145,30 @@ class Filters:
         if self.year_from is not None and (end if end is not None else 9999) < self.year_from:
             return False
         return not (self.year_to is not None and (start if start is not None else 0) > self.year_to)
+
+    def keeps_org(self, attrs: dict[str, Any]) -> bool:
+        """Does an organisation (its node attributes) pass the country and sphere filters?
+
+        >>> Filters(countries=("KZ",)).keeps_org({"country": "KZ", "spheres": "academia"})
+        True
+        >>> Filters(spheres=("industry",)).keeps_org({"country": "KZ", "spheres": "academia"})
+        False
+        """
+        if self.countries and attrs.get("country", "") not in self.countries:
+            return False
+        return not (self.spheres and not set(attrs.get("spheres", "").split()) & set(self.spheres))
+
+    def keeps_role(self, role: str, *, coparticipation: bool) -> bool:
+        """Is a participation in ``role`` kept?
+
+        >>> Filters().keeps_role("funder", coparticipation=True)
+        False
+        >>> Filters(roles=("funder",)).keeps_role("funder", coparticipation=True)
+        True
+        """
+        if self.roles:
+            return role in self.roles
+        return not (coparticipation and role in EXCLUDED_ROLES and not self.include_funders)
 
 
 def node_table(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
@@ -184,10 +232,8 @@ def bipartite_graph(kg: KnowledgeGraph, filters: Filters | None = None) -> nx.Gr
     filters = filters or Filters()
     nodes = node_table(kg)
     graph = nx.Graph()
-    for row in kg.select(PARTICIPATIONS):
+    for row in kept_participations(kg, filters, nodes, coparticipation=False):
         agent, activity = row["agent"], row["activity"]
-        if not filters.keeps_years(row["sy"], row["ey"]):
-            continue
         graph.add_node(agent, **nodes[agent], bipartite=0)
         graph.add_node(activity, **nodes[activity], bipartite=1)
         data = graph.get_edge_data(agent, activity)
@@ -221,16 +267,10 @@ def coparticipation_graph(kg: KnowledgeGraph, filters: Filters | None = None) ->
     filters = filters or Filters()
     nodes = node_table(kg)
     members: dict[str, set[str]] = defaultdict(set)
-    for row in kg.select(PARTICIPATIONS):
-        is_project = row["kind"].endswith("#Project")
-        if not (is_project or filters.include_events):
-            continue
-        if row["role"] in EXCLUDED_ROLES and not filters.include_funders:
-            continue
-        if filters.keeps_years(row["sy"], row["ey"]):
-            members[row["activity"]].add(row["agent"])
+    for row in kept_participations(kg, filters, nodes, coparticipation=True):
+        members[row["activity"]].add(row["agent"])
     graph = nx.Graph()
-    for org in set().union(*members.values()) if members else set():
+    for org in sorted(set().union(*members.values())) if members else []:
         graph.add_node(org, **nodes[org])
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for activity, orgs in members.items():
@@ -246,3 +286,137 @@ def coparticipation_graph(kg: KnowledgeGraph, filters: Filters | None = None) ->
             a, b, weight=len(activities), projects=" ".join(sorted(activities)), helix_pair=pair
         )
     return graph
+
+
+def kept_participations(
+    kg: KnowledgeGraph,
+    filters: Filters,
+    nodes: dict[str, dict[str, Any]] | None = None,
+    *,
+    coparticipation: bool,
+) -> list[dict[str, Any]]:
+    """Organisation–activity participation rows that pass ``filters``.
+
+    Rows have ``agent``, ``activity``, ``kind`` (IRI of th:Project or th:Event), ``role``,
+    ``sy``, ``ey`` (years) and ``sources``. With ``coparticipation``, events are left out
+    unless ``include_events`` and funder/implementer roles unless asked for.
+
+    Raises:
+        UsageError: a sector, programme, country, sphere or role the graph does not know.
+
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> rows = kept_participations(KnowledgeGraph.seed(), Filters(), coparticipation=False)
+    >>> all(r["agent"] and r["activity"] for r in rows)
+    True
+    """
+    nodes = nodes if nodes is not None else node_table(kg)
+    _check_values(kg, filters)
+    in_sectors = _activities_in(kg, SECTORS, _resolve_sectors(kg, filters.sectors))
+    in_programmes = _activities_in(kg, PROGRAMMES, _resolve_programmes(filters.programmes, nodes))
+    kept = []
+    for row in kg.select(PARTICIPATIONS):
+        if coparticipation and not (row["kind"].endswith("#Project") or filters.include_events):
+            continue
+        if not filters.keeps_role(row["role"], coparticipation=coparticipation):
+            continue
+        if not filters.keeps_years(row["sy"], row["ey"]):
+            continue
+        if not filters.keeps_org(nodes[row["agent"]]):
+            continue
+        if in_sectors is not None and row["activity"] not in in_sectors:
+            continue
+        if in_programmes is not None and row["activity"] not in in_programmes:
+            continue
+        kept.append(row)
+    return kept
+
+
+SECTORS = """
+SELECT DISTINCT ?activity ?target WHERE { ?activity th:sector/skos:broader* ?target }
+"""
+PROGRAMMES = """
+SELECT DISTINCT ?activity ?target WHERE {
+  ?activity dcterms:isPartOf*/th:underProgramme/dcterms:isPartOf* ?target
+}
+"""
+SECTOR_NAMES = """
+SELECT ?s ?label WHERE {
+  ?s skos:inScheme <https://w3id.org/triplehelix/vocab/sector/scheme> .
+  OPTIONAL { ?s skos:prefLabel ?label }
+}
+"""
+ROLE_NAMES = """
+SELECT ?r WHERE { ?r skos:inScheme <https://w3id.org/triplehelix/vocab/role/scheme> }
+"""
+
+
+def _activities_in(kg: KnowledgeGraph, query: str, targets: set[str] | None) -> set[str] | None:
+    if targets is None:
+        return None
+    return {row["activity"] for row in kg.select(query) if row["target"] in targets}
+
+
+def _resolve_sectors(kg: KnowledgeGraph, names: tuple[str, ...]) -> set[str] | None:
+    if not names:
+        return None
+    known: dict[str, str] = {}
+    for row in kg.select(SECTOR_NAMES):
+        for key in (row["s"], _local(row["s"]), row["label"] or ""):
+            known.setdefault(key.casefold(), row["s"])
+    return {_lookup(name, known, "sector") for name in names}
+
+
+def _resolve_programmes(
+    names: tuple[str, ...], nodes: dict[str, dict[str, Any]]
+) -> set[str] | None:
+    if not names:
+        return None
+    known: dict[str, str] = {}
+    for iri, attrs in nodes.items():
+        if attrs["kind"] == "programme":
+            for key in (iri, _local(iri), attrs["short"], attrs["label"]):
+                if key:
+                    known.setdefault(key.casefold(), iri)
+    return {_lookup(name, known, "programme") for name in names}
+
+
+def _lookup(name: str, known: dict[str, str], what: str) -> str:
+    try:
+        return known[name.casefold()]
+    except KeyError:
+        from triplehelix.errors import UsageError
+
+        some = ", ".join(sorted({_local(v) for v in known.values()})[:12]) or "none"
+        raise UsageError(
+            f"no {what} {name!r} in this graph",
+            code=f"unknown-{what}",
+            hint=f"name a {what} by IRI, local name or label; known: {some}",
+        ) from None
+
+
+def _check_values(kg: KnowledgeGraph, filters: Filters) -> None:
+    from triplehelix.errors import UsageError
+
+    for sphere in filters.spheres:
+        if sphere not in SPHERE_ORDER[:-1]:
+            raise UsageError(
+                f"no helix sphere {sphere!r}",
+                code="unknown-sphere",
+                hint="spheres: " + ", ".join(SPHERE_ORDER[:-1]),
+            )
+    for country in filters.countries:
+        if len(country) != 2 or not country.isupper() or not country.isalpha():
+            raise UsageError(
+                f"{country!r} is not an ISO 3166-1 alpha-2 country code",
+                code="bad-country",
+                hint="use two capital letters, such as KZ, TJ or DE",
+            )
+    if filters.roles:
+        known = {_local(row["r"]) for row in kg.select(ROLE_NAMES)}
+        for role in filters.roles:
+            if role not in known:
+                raise UsageError(
+                    f"no participation role {role!r}",
+                    code="unknown-role",
+                    hint="roles: " + ", ".join(sorted(known)),
+                )

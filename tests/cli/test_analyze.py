@@ -1,0 +1,120 @@
+"""The analyze commands as users meet them: formats, filters, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import run_main
+
+VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("kg") / "kg"
+    assert run_main(["load", str(VALID), "--store", str(path)]) == 0
+    return str(path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run_main(["analyze", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_summary_as_json(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    code, out, _ = run(capsys, "summary", "--store", store, "--format", "json")
+    assert code == 0
+    views = json.loads(out)["views"]
+    assert views[0] == {
+        "view": "coparticipation",
+        "nodes": 3,
+        "edges": 3,
+        "density": 1.0,
+        "components": 1,
+        "largest_component": 3,
+    }
+
+
+def test_centrality_as_csv_with_a_filter(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    code, out, _ = run(
+        capsys,
+        "centrality",
+        "--store",
+        store,
+        "--country",
+        "kz",
+        "--measure",
+        "degree",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["organisation"], r["degree"]) for r in rows] == [
+        ("Alpha University", "1"),
+        ("Beta Steel", "1"),
+    ]
+
+
+def test_multi_table_csv_has_named_sections(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    code, out, _ = run(capsys, "mixing", "--store", store, "--format", "csv")
+    assert code == 0
+    assert out.startswith("# matrix\nsphere,academia,industry\nacademia,1,2\nindustry,2,0\n")
+    assert "\n# assortativity\nattribute,r\nsphere,-0.5\ncountry,-0.5\n" in out
+
+
+def test_synergy_by_year_and_brokerage_tables(
+    capsys: pytest.CaptureFixture[str], store: str
+) -> None:
+    code, out, _ = run(capsys, "synergy", "--store", store, "--by", "year", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    # p1: U+I (alpha, beta), p2: U+I (alpha, beta, gamma), p3: U (gamma; delta is a funder)
+    assert data["counts"] == [{"U": 1, "I": 0, "G": 0, "UI": 2, "UG": 0, "IG": 0, "UIG": 0, "N": 3}]
+    assert [r["year"] for r in data["by_year"]] == [2019, 2021, 2022]
+    code, out, _ = run(capsys, "brokerage", "--store", store, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["brokers"] == []  # a triangle has no open 2-path
+
+
+def test_suggest_names_the_shared_partner(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    # with funders, delta (p3 with gamma) is two steps from alpha through gamma (3 partners)
+    code, out, _ = run(
+        capsys, "suggest", "--store", store, "--org", "AU", "--include-funders", "--format", "json"
+    )
+    assert code == 0
+    (row,) = json.loads(out)["suggestions"]
+    assert (row["organisation"], row["shared_partners"]) == ("Delta Fund", "Gamma Institute")
+
+
+def test_table_output_and_notes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "brokerage", "--include-events")
+    assert code == 0
+    assert "# Broker roles by helix sphere of the broker" in out
+    assert "note: undirected ties count both ways" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["centrality", "--sector", "nowhere"],
+            "no sector 'nowhere' in this graph [unknown-sector]",
+        ),
+        (["suggest", "--org", "nobody"], "no organisation 'nobody'"),
+        (["summary", "--role", "boss"], "no participation role 'boss' [unknown-role]"),
+    ],
+)
+def test_bad_values_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (2, "")
+    assert message in err
+    assert "Traceback" not in err

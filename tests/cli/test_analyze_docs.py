@@ -1,0 +1,29 @@
+"""The README's Analysing and Exporting outputs are what the program prints."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import run_main
+
+README = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"```text\n\$ (triplehelix [^\n]+)\n(.*?)```", README, re.S)
+
+
+def test_the_readme_shows_outputs_of_analyze_and_export() -> None:
+    commands = [command.split()[1] for command, _ in EXAMPLES]
+    assert {"analyze", "export"} <= set(commands)
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize(("command", "output"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_output_is_what_the_program_prints(
+    capsys: pytest.CaptureFixture[str], command: str, output: str
+) -> None:
+    capsys.readouterr()
+    assert run_main(shlex.split(command)[1:]) == 0
+    assert capsys.readouterr().out == output

@@ -321,3 +321,17 @@ def test_streaming_in_chunks_gives_the_same_graph(tmp_path: Path) -> None:
     assert streamed.select(count) == whole.select(count)
     assert report.created == whole_report.created
     assert report.created["participation"] == 300
+
+
+def test_mac_roman_mojibake_in_names_is_repaired(
+    imported: tuple[KnowledgeGraph, QualityReport],
+) -> None:
+    # Stacked_by_activityType.csv spells the Portuguese ministry "Minist√©rio da Justi√ßa":
+    # UTF-8 bytes once read as Mac Roman. The graph has the real name and the report says so.
+    kg, report = imported
+    labels = {
+        r["l"] for r in kg.select("SELECT ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l }")
+    }
+    assert "Ministério da Justiça" in labels
+    assert not any("√" in label for label in labels)
+    assert report.anomaly_counts()["repaired-encoding"] >= 1

@@ -221,8 +221,34 @@ def _cell(state: State, row: CsvRow, file: str, *columns: str) -> str | None:
             value = row.get(c)
             if value is None:
                 state.report.missing_value(file, c)
-            return value
+                return None
+            repaired = repair_mojibake(value)
+            if repaired != value:
+                state.report.anomaly(
+                    "repaired-encoding", file, row.line, f"{c}: {value!r} read as {repaired!r}"
+                )
+            return repaired
     return None
+
+
+_MAC_ROMAN_MARKS = ("√", "‚Ä", "ƒ", "≈", "Ã")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was once decoded as Mac Roman (seen in CORDIS files).
+
+    Only text carrying the tell-tale marks is touched, and only when the repair is
+    clean UTF-8; anything else is returned as it is.
+
+    >>> repair_mojibake("Minist√©rio da Justi√ßa"), repair_mojibake("Café √ Paris")
+    ('Ministério da Justiça', 'Café √ Paris')
+    """
+    if not any(mark in text for mark in _MAC_ROMAN_MARKS):
+        return text
+    try:
+        return text.encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def _participation_row(state: State, row: CsvRow, file: str, src: str) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD
+from rdflib import namespace as _ns
 
 from triplehelix._version import __version__
 from triplehelix.data.iris import BASE, VOCAB, Minter
@@ -43,9 +43,37 @@ from triplehelix.data.models import (
 )
 from triplehelix.data.types import Money, alpha3, date_precision, date_year
 from triplehelix.errors import InvalidDataError, Problem
-from triplehelix.ontology.namespace import EU_COUNTRY, GRAPH_META, TH
+from triplehelix.ontology import namespace as _th
+from triplehelix.ontology.namespace import EU_COUNTRY, GRAPH_META
 
 __all__ = ["Build", "Emitter", "build_nquads", "literal", "org_class", "run_key"]
+
+
+class _Terms:
+    """A namespace whose terms are looked up once: rdflib's ``Namespace.__getattr__``
+    costs about a microsecond a call, and the mapping makes millions at scale.
+
+    >>> str(SDO.startDate), str(XSD)
+    ('https://schema.org/startDate', 'http://www.w3.org/2001/XMLSchema#')
+    """
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> Any:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+    def __str__(self) -> str:
+        return str(self._ns)
+
+
+DCTERMS, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD = (
+    _Terms(n)
+    for n in (_ns.DCTERMS, _ns.FOAF, _ns.ORG, _ns.PROV, _ns.RDF, _ns.SDO, _ns.SKOS, _ns.XSD)
+)
+TH = _Terms(_th.TH)
 
 ORG_CLASS = {
     "university": TH.University,
@@ -196,7 +224,7 @@ class Emitter:
         minter: Minter,
         run: str,
         files: dict[str, str],
-        primary: dict[str | None, bool] | None = None,
+        primary: dict[str, bool] | None = None,
     ) -> None:
         self.minter = minter
         self.meta = _Meta(minter, run, files, primary or {})
@@ -283,7 +311,7 @@ class _Meta:
     """The ``meta`` graph: documents, source records, the ingest run."""
 
     def __init__(
-        self, minter: Minter, run: str, files: dict[str, str], primary: dict[str | None, bool]
+        self, minter: Minter, run: str, files: dict[str, str], primary: dict[str, bool]
     ) -> None:
         self.minter, self.run, self.files, self.primary = minter, run, files, primary
         self.rows: list[tuple[str, str, str]] = []

@@ -39,9 +39,9 @@ def cli(traceback: bool) -> None:
 from triplehelix.cli.export import export  # noqa: E402
 from triplehelix.cli.info import demo, stats  # noqa: E402
 from triplehelix.cli.mapping import map_  # noqa: E402
-from triplehelix.cli.records import load, validate  # noqa: E402
+from triplehelix.cli.records import load, unload, validate  # noqa: E402
 
-for _command in (validate, load, export, stats, map_, demo):
+for _command in (validate, load, export, stats, map_, demo, unload):
     cli.add_command(_command)
 
 

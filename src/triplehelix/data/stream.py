@@ -78,7 +78,22 @@ class RecordStream:
             return
         hint = kind_from_name(self.path.stem)
         with self.path.open("rb") as raw:
+            head = raw.read(8192)
+            raw.seek(0)
             self.sha256 = hashlib.file_digest(raw, "sha256").hexdigest()
+        if b"\x00" in head or (not head.strip() and len(head) < 8192):
+            binary = b"\x00" in head
+            self.problems.append(
+                Problem(
+                    self.name,
+                    None,
+                    None,
+                    "not-text" if binary else "empty-file",
+                    "a UTF-8 text file (JSON Lines or CSV)" if binary else "at least one record",
+                    "binary data (NUL bytes)" if binary else "an empty file",
+                )
+            )
+            return
         if self.fmt == "jsonl":
             with self.path.open("rb") as raw:
                 yield from _batched(self._jsonl(raw, hint), size)

@@ -339,6 +339,10 @@ def unload(kg: KnowledgeGraph, doc: str) -> int:
     """
     before = len(kg.store)
     meta, d = f"<{GRAPH_META}>", f"<{doc}>"
+    graphs = kg.store.quads_for_pattern(
+        None, ox.NamedNode(PART_OF), ox.NamedNode(doc), ox.NamedNode(str(GRAPH_META))
+    )
+    names = [q.subject for q in graphs if isinstance(q.subject, ox.NamedNode)]
     ours = f"GRAPH {meta} {{ ?g <{PART_OF}> {d} }}"
     kg.store.update(
         f"""
@@ -359,6 +363,8 @@ def unload(kg: KnowledgeGraph, doc: str) -> int:
         }}
         """
     )
+    for name in names:  # now empty; an on-disk store still lists empty graphs
+        kg.store.remove_graph(name)
     return before - len(kg.store)
 
 

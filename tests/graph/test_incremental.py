@@ -84,7 +84,7 @@ def test_bulk_gives_the_same_quads_as_the_transactional_load(tmp_path: Path) -> 
     one, two = KnowledgeGraph(), KnowledgeGraph()
     one.load(load_records([data]))
     bulk_load(two, data)
-    strip = f"<http://www.w3.org/ns/prov#startedAtTime>"
+    strip = "<http://www.w3.org/ns/prov#startedAtTime>"
     assert {q for q in quads(one) if strip not in q} == {q for q in quads(two) if strip not in q}
     assert_default_is_union(two)
     assert len(participation_nodes(two)) == 3
@@ -105,7 +105,7 @@ def test_a_new_source_touches_only_its_own_graphs(tmp_path: Path) -> None:
     data = write_world(tmp_path / "data")
     kg = KnowledgeGraph()
     bulk_load(kg, data)
-    doc = f"https://w3id.org/triplehelix/source/file-participations-jsonl"
+    doc = "https://w3id.org/triplehelix/source/file-participations-jsonl"
     old = {g: quads(kg, g) for g in kg.graph_names() if g.startswith(doc)}
     assert len(old) == 3  # one graph per row
     (data / "more.jsonl").write_text(

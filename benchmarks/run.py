@@ -53,16 +53,25 @@ def case_ours(data: Path, store: Path | None) -> dict[str, Any]:
 
 
 def case_rdflib(data: Path, out: Path) -> dict[str, Any]:
+    from triplehelix.data.loader import load_records
+
+    t0 = time.perf_counter()
+    rs = load_records([data])
+    graph = baseline_graph(rs)
+    graph.serialize(destination=str(out), format="nt", encoding="utf-8")
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "quads": len(graph), "records": len(rs)}
+
+
+def baseline_graph(rs: Any) -> Any:
+    """The graph a user would build with rdflib from the validated records."""
     import rdflib
     from rdflib.namespace import RDF, SDO, SKOS, XSD
 
-    from triplehelix.data.loader import load_records
     from triplehelix.graph.rdf import org_class
 
     th = rdflib.Namespace("https://w3id.org/triplehelix/ontology#")
     base = "https://example.org/"
-    t0 = time.perf_counter()
-    rs = load_records([data])
     g = rdflib.Graph()
     add = g.add
     for n, rec in enumerate(rs.records):
@@ -70,10 +79,10 @@ def case_rdflib(data: Path, out: Path) -> dict[str, Any]:
         s = rdflib.URIRef(f"{base}{kind}/{rec.id if rec.id else n}")
         if kind == "participation":
             add((s, RDF.type, th.Participation))
-            add((s, th.agent, rdflib.URIRef(f"{base}organisation/{rec.agent}")))  # type: ignore[attr-defined]
-            add((s, th.activity, rdflib.URIRef(f"{base}project/{rec.activity}")))  # type: ignore[attr-defined]
-            add((s, th.role, rdflib.Literal(rec.role)))  # type: ignore[attr-defined]
-            for c in rec.contributions:  # type: ignore[attr-defined]
+            add((s, th.agent, rdflib.URIRef(f"{base}organisation/{rec.agent}")))
+            add((s, th.activity, rdflib.URIRef(f"{base}project/{rec.activity}")))
+            add((s, th.role, rdflib.Literal(rec.role)))
+            for c in rec.contributions:
                 if c.amount is not None:
                     value = rdflib.Literal(str(c.amount.value), datatype=XSD.decimal)
                     add((s, SDO.amount, value))
@@ -84,14 +93,12 @@ def case_rdflib(data: Path, out: Path) -> dict[str, Any]:
         for t in getattr(rec, "types", []):
             add((s, RDF.type, rdflib.URIRef(org_class(t))))
         if getattr(rec, "country", None):
-            add((s, th.country, rdflib.Literal(rec.country)))  # type: ignore[attr-defined]
+            add((s, th.country, rdflib.Literal(rec.country)))
         if getattr(rec, "programme", None):
-            add((s, th.underProgramme, rdflib.URIRef(f"{base}programme/{rec.programme}")))  # type: ignore[attr-defined]
+            add((s, th.underProgramme, rdflib.URIRef(f"{base}programme/{rec.programme}")))
         if getattr(rec, "start", None):
-            add((s, SDO.startDate, rdflib.Literal(rec.start)))  # type: ignore[attr-defined]
-    g.serialize(destination=str(out), format="nt", encoding="utf-8")
-    seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "quads": len(g), "records": len(rs.records)}
+            add((s, SDO.startDate, rdflib.Literal(rec.start)))
+    return g
 
 
 def child(case: str, data: Path, work: Path) -> None:
@@ -160,6 +167,55 @@ def table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def run_queries(data: Path, rounds: int, timeout: float) -> dict[str, Any]:
+    """``queries.py`` in a fresh process (both engines loaded in it)."""
+    print(f"queries on {data} …", file=sys.stderr)
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "queries.py"),
+                "--data",
+                str(data),
+                "--rounds",
+                str(rounds),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout > {timeout:.0f} s"}
+    if out.returncode != 0:
+        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def query_table(results: dict[str, dict[str, Any]]) -> str:
+    lines = [
+        "| scale | query | rdflib s (runs) | ours s (runs) | ours q/s | × rdflib | same answer |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for scale, r in results.items():
+        if "error" in r:
+            lines.append(f"| {scale} | {r['error']} | | | | | |")
+            continue
+        for name, q in r["queries"].items():
+            b, o = q["rdflib"], q["ours"]
+            lines.append(
+                f"| {scale} | {name} | {b['median_s']:.3f} ({b['warm_runs']}) | "
+                f"{o['median_s']:.3f} ({o['warm_runs']}) | {1 / o['median_s']:.1f} | "
+                f"{q['speedup']:.1f}× | {'yes' if q['same_answer'] else 'NO'}: {o['answer']} |"
+            )
+        nx_ = r["networkx"]
+        lines.append(
+            f"| {scale} | co-participation NetworkX view ({nx_['nodes']:,} nodes, "
+            f"{nx_['edges']:,} edges) | | {nx_['seconds']:.2f} | | | |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scales", default="S,M", help="comma-separated: S, M, L")
@@ -168,6 +224,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "th-data")
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--query-scales", default="S,M", help="scales to run queries.py at")
     parser.add_argument("--child", choices=CASES)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--work", type=Path)
@@ -178,7 +235,7 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from generate import write
 
-    cases = args.cases.split(",")
+    cases = [c for c in args.cases.split(",") if c]
     results: dict[str, dict[str, dict[str, Any]]] = {}
     for scale in args.scales.split(","):
         data = args.data_dir / f"{scale}-42"
@@ -193,8 +250,17 @@ def main() -> None:
                 runs[case].append(r)
         results[scale] = {c: median_of(rs) for c, rs in runs.items()}
     print(table(results))
+    query_results = {}
+    for scale in [s for s in args.query_scales.split(",") if s]:
+        data = args.data_dir / f"{scale}-42"
+        if data.exists():
+            query_results[scale] = run_queries(data, args.reps, args.timeout)
+    if query_results:
+        print()
+        print(query_table(query_results))
     meta = {"python": platform.python_version(), "machine": platform.machine(), "reps": args.reps}
-    args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")
+    doc = {"meta": meta, "load": results, "queries": query_results}
+    args.json.write_text(json.dumps(doc, indent=2) + "\n")
     print(f"\nwrote {args.json}", file=sys.stderr)
 
 

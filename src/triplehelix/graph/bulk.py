@@ -47,7 +47,7 @@ from triplehelix.data.models import (
 from triplehelix.data.readers import SourceFile, expand_paths, read_source
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.data.types import RefTo
-from triplehelix.errors import InvalidDataError, Problem
+from triplehelix.errors import InvalidDataError, Problem, UsageError
 from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
@@ -131,6 +131,12 @@ def prepare(
     entities: list[Record] = []
     where: list[Located] = []
     for name, path in expand_paths([str(p) for p in paths]):
+        if path is None:
+            raise UsageError(
+                "standard input cannot be bulk loaded: it is read twice",
+                code="bulk-stdin",
+                hint="save it to a file, or use KnowledgeGraph.load(load_records(['-']))",
+            )
         stream = RecordStream.open(name, path)
         if stream.is_rdf:
             src = read_source(name, path)
@@ -172,6 +178,14 @@ def write(
 
     Python turns chunk *n + 1* into N-Quads while Oxigraph (which releases the GIL)
     loads chunk *n*: on two cores the two halves overlap.
+
+    >>> from triplehelix.data.loader import seed_path
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> kg = KnowledgeGraph()
+    >>> first = write(kg, prepare([seed_path()]))
+    >>> again = write(kg, prepare([seed_path()]))
+    >>> first.added > 500, again.added
+    (True, 0)
     """
     store = kg.store
     before = len(store)

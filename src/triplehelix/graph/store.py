@@ -66,6 +66,7 @@ class KnowledgeGraph:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self.recovered: list[str] = []  # sources whose interrupted load was rolled back
         try:
             if self.path is None:
                 self.store = ox.Store()

@@ -178,7 +178,7 @@ class KnowledgeGraph:
             raise StoreError(
                 f"no source {source!r} in the store",
                 code="no-source",
-                hint="name an input file as it was loaded (e.g. participations.jsonl) or its document IRI",
+                hint="name an input file as it was loaded (participations.jsonl) or its IRI",
             )
         removed = unload(self, doc)
         if self.path is not None:

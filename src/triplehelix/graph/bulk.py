@@ -344,19 +344,58 @@ def recover(kg: KnowledgeGraph) -> list[str]:
     return docs
 
 
-def unload(kg: KnowledgeGraph, doc: str) -> int:
+def unload(kg: KnowledgeGraph, doc: str, *, batch: int = 2_000) -> int:
     """Remove one source: its graphs, its ``meta`` description, and from the default graph
-    every triple that no remaining named graph states. One SPARQL update: atomic.
+    every triple that no remaining named graph states.
+
+    A source of at most ``batch`` graphs goes in one SPARQL update (atomic). A bigger one
+    (a file of many rows) would make that transaction huge, so it goes ``batch`` graphs at
+    a time between the markers a bulk load uses: if interrupted, the next writable open
+    finishes the job (``recover``).
 
     Returns:
         The number of quads removed.
     """
     before = len(kg.store)
-    meta, d = f"<{GRAPH_META}>", f"<{doc}>"
     graphs = kg.store.quads_for_pattern(
         None, ox.NamedNode(PART_OF), ox.NamedNode(doc), ox.NamedNode(str(GRAPH_META))
     )
     names = [q.subject for q in graphs if isinstance(q.subject, ox.NamedNode)]
+    if len(names) > batch:
+        _mark(kg.store, doc, loading=True)
+        for start in range(0, len(names), batch):
+            _drop_graphs(kg.store, names[start : start + batch])
+    _unload_update(kg, doc)
+    for name in names:  # now empty; an on-disk store still lists empty graphs
+        kg.store.remove_graph(name)
+    return before - len(kg.store)
+
+
+def _drop_graphs(store: ox.Store, names: list[ox.NamedNode]) -> None:
+    """Empty some graphs, first taking from the default graph what only they state."""
+    inside = set(names)
+    triples = {q.triple for g in names for q in store.quads_for_pattern(None, None, None, g)}
+    orphans = [
+        t
+        for t in triples
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in inside
+            for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+        )
+    ]
+    blank = [t for t in orphans if "_:" in str(t)]  # DELETE DATA takes no blank nodes
+    for t in blank:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    named = [t for t in orphans if "_:" not in str(t)]
+    for start in range(0, len(named), 10_000):
+        body = " ".join(f"{t} ." for t in named[start : start + 10_000])
+        store.update(f"DELETE DATA {{ {body} }}")
+    for g in names:
+        store.clear_graph(g)
+
+
+def _unload_update(kg: KnowledgeGraph, doc: str) -> None:
+    meta, d = f"<{GRAPH_META}>", f"<{doc}>"
     ours = f"GRAPH {meta} {{ ?g <{PART_OF}> {d} }}"
     kg.store.update(
         f"""
@@ -377,9 +416,6 @@ def unload(kg: KnowledgeGraph, doc: str) -> int:
         }}
         """
     )
-    for name in names:  # now empty; an on-disk store still lists empty graphs
-        kg.store.remove_graph(name)
-    return before - len(kg.store)
 
 
 class _RefIndex:

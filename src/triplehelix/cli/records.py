@@ -129,7 +129,8 @@ def _bulk_load(data: Sequence[str], store: Path) -> None:
     help=help_text(
         "Remove one source (an input file, named as it was loaded) from an on-disk "
         "store: its named graphs, its provenance, and every fact in the default graph "
-        "that no other source states. In one transaction.",
+        "that no other source states. Atomic: a big source goes in batches, and an "
+        "interrupted unload is finished by the next write.",
         "triplehelix unload participations.jsonl --store kg",
         "triplehelix unload https://w3id.org/triplehelix/source/file-orgs-csv --store kg",
     )

@@ -47,7 +47,7 @@ from triplehelix.data.models import (
 from triplehelix.data.readers import SourceFile, expand_paths, read_source
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.data.types import RefTo
-from triplehelix.errors import InvalidDataError, Problem, UsageError
+from triplehelix.errors import InvalidDataError, Problem, StoreError, UsageError
 from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
@@ -228,10 +228,15 @@ def _write_source(
             for text in texts:
                 loader.put(text.encode())
             loader.join()
-        except BaseException:
+        except BaseException as exc:
             loader.abandon()
             unload(kg, doc)
             _mark(kg.store, doc, loading=False)
+            if isinstance(exc, OSError):
+                raise StoreError(
+                    f"writing {stream.name} to the store failed: {exc}",
+                    hint="that source was removed again; free space or check the store folder",
+                ) from exc
             raise
     _mark(kg.store, doc, loading=False)
 

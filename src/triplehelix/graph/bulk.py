@@ -396,7 +396,12 @@ def _drop_graphs(store: ox.Store, names: list[ox.NamedNode]) -> None:
         body = " ".join(f"{t} ." for t in named[start : start + 10_000])
         store.update(f"DELETE DATA {{ {body} }}")
     for g in names:
-        store.clear_graph(g)
+        store.remove_graph(g)
+    meta = ox.NamedNode(str(GRAPH_META))  # then what meta says of these source records
+    about = [q.triple for g in names for q in store.quads_for_pattern(g, None, None, meta)]
+    for start in range(0, len(about), 5_000):
+        body = " ".join(f"{t} ." for t in about[start : start + 5_000])
+        store.update(f"DELETE DATA {{ GRAPH <{GRAPH_META}> {{ {body} }} {body} }}")
 
 
 def _unload_update(kg: KnowledgeGraph, doc: str) -> None:

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SRC    := $(shell find src -type f -not -path '*/__pycache__/*')
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit clean bench
 
 demo: $(VENV)/.runtime
 	$(BIN)/triplehelix demo --out $(OUT)
@@ -24,6 +24,10 @@ typecheck: $(VENV)/.dev
 unit: $(VENV)/.dev
 	$(BIN)/python -m pytest -q tests
 	cd tests && ../$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules --pyargs triplehelix
+
+# Load benchmark (S and M, medians of 3 interleaved runs; BENCH_ARGS="--scales S,M,L" for L).
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/run.py --reps 3 --json bench-results.json $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_analytics.py [--orgs 20000] [--projects 10000] [--cli]
 
-Generates the seeded records of ``bench_load.records`` (M: 20k organisations, 10k
+Generates the seeded records of ``synthetic.records`` (M: 20k organisations, 10k
 projects, ~100k participations) into a JSON Lines file in a temporary folder, loads them
 into an in-memory store, then times each analysis as the CLI runs it (views built from the
 store with its filters, then the measure). Betweenness is sampled above
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_load import records
+from synthetic import records
 
 
 def peak_mb() -> float:

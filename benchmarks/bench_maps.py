@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_maps.py [--sizes 200 1000 5000] [--limit 45]
 
-For each size, synthetic records (``bench_load.records``, seeded; 60 % organisations,
+For each size, synthetic records (``synthetic.records``, seeded; 60 % organisations,
 40 % projects) are loaded into a store and drawn as the bipartite view:
 
 - ``triplehelix``: ``map_page`` (view + tooltip SPARQL + seeded layout + HTML), physics
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import records
+from synthetic import records
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

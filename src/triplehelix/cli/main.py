@@ -42,7 +42,7 @@ from triplehelix.cli.importing import import_, resolve  # noqa: E402
 from triplehelix.cli.info import demo, stats  # noqa: E402
 from triplehelix.cli.mapping import map_  # noqa: E402
 from triplehelix.cli.query import query  # noqa: E402
-from triplehelix.cli.records import load, validate  # noqa: E402
+from triplehelix.cli.records import load, unload, validate  # noqa: E402
 from triplehelix.cli.serve import serve  # noqa: E402
 
 _COMMANDS = (
@@ -57,6 +57,7 @@ _COMMANDS = (
     import_,
     resolve,
     analyze,
+    unload,
 )
 for _command in _COMMANDS:
     cli.add_command(_command)

@@ -1,8 +1,9 @@
-"""Commands that read records: validate, load."""
+"""Commands that read records: validate, load, and unload (the reverse of a load)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,9 +13,9 @@ from triplehelix.cli.common import (
     stdin_format_option,
 )
 from triplehelix.cli.output import err, print_problems
-from triplehelix.errors import InvalidDataError
+from triplehelix.errors import InvalidDataError, StoreError
 
-__all__ = ["load", "validate"]
+__all__ = ["load", "progress_bar", "unload", "validate"]
 
 
 @click.command(
@@ -56,11 +57,14 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
 
 @click.command(
     help=help_text(
-        "Validate records (and RDF files) and add them to an on-disk "
-        "store in one transaction. Loading the same data again "
-        "changes nothing; invalid data writes nothing.",
+        "Validate records (and RDF files) and add them to an on-disk store. "
+        "Big JSON Lines/CSV files stream in chunks into Oxigraph's bulk loader; each "
+        "input file is a source: loading it again unchanged is skipped, a changed one "
+        "replaces its old facts, an interrupted one is rolled back on the next write. "
+        "Invalid data writes nothing.",
         "triplehelix load data/ --store kg     # validate, then add to ./kg",
         "triplehelix load extra.ttl --store kg",
+        "triplehelix load cordis/participations.jsonl --store kg   # replaces an older copy",
     )
 )
 @click.argument("data", nargs=-1, required=True)
@@ -77,17 +81,103 @@ def load(data: Sequence[str], store: Path, shacl: bool, stdin_format: str | None
     from triplehelix.data.loader import load_records
     from triplehelix.graph.store import KnowledgeGraph
 
-    rs = load_records(data, stdin_format=stdin_format)
-    if shacl:
-        from triplehelix.graph.checks import check_graph
+    if shacl or "-" in data:  # whole in memory: SHACL needs the record set, stdin is read once
+        rs = load_records(data, stdin_format=stdin_format)
+        if shacl:
+            from triplehelix.graph.checks import check_graph
 
-        check = check_graph(rs)
-        if check.violations:
-            raise InvalidDataError(check.violations)
-    with KnowledgeGraph(store) as kg:
-        report = kg.load(rs)
+            check = check_graph(rs)
+            if check.violations:
+                raise InvalidDataError(check.violations)
+        with KnowledgeGraph(store) as kg:
+            report = kg.load(rs)
+        err.print(
+            f"loaded {report.records} records and {report.rdf_files} RDF file(s) into {store}: "
+            f"{report.added} new quads, {report.quads_after} in all",
+            markup=False,
+        )
+        return
+    _bulk_load(data, store)
+
+
+def _bulk_load(data: Sequence[str], store: Path) -> None:
+    from triplehelix.graph import bulk
+    from triplehelix.graph.store import KnowledgeGraph
+
+    with progress_bar("validating") as tick:
+        plan = bulk.prepare(data, progress=tick)
+    with KnowledgeGraph(store) as kg, progress_bar("loading", plan.records) as tick:
+        report = bulk.write(kg, plan, progress=tick)
+    notes = [
+        f"{n} {what}"
+        for n, what in (
+            (report.skipped, "unchanged file(s) skipped"),
+            (report.replaced, "changed file(s) replaced"),
+        )
+        if n
+    ]
     err.print(
-        f"loaded {report.records} records and {report.rdf_files} RDF file(s) into {store}: "
-        f"{report.added} new quads, {report.quads_after} in all",
+        f"loaded {report.records} records from {report.files} file(s) and "
+        f"{len(plan.rdf_files)} RDF file(s) into {store}: "
+        f"{max(report.added, 0)} new quads, {report.quads_after} in all"
+        + (f" ({', '.join(notes)})" if notes else ""),
         markup=False,
     )
+
+
+@click.command(
+    help=help_text(
+        "Remove one source (an input file, named as it was loaded) from an on-disk "
+        "store: its named graphs, its provenance, and every fact in the default graph "
+        "that no other source states. Atomic: a big source goes in batches, and an "
+        "interrupted unload is finished by the next write.",
+        "triplehelix unload participations.jsonl --store kg",
+        "triplehelix unload https://w3id.org/triplehelix/source/file-orgs-csv --store kg",
+    )
+)
+@click.argument("source")
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Store folder.",
+)
+def unload(source: str, store: Path) -> None:
+    from triplehelix.graph.store import KnowledgeGraph
+
+    if not (store / "CURRENT").exists():
+        raise StoreError(
+            f"{store}: no triplehelix store here",
+            code="no-store",
+            hint="create one with: triplehelix load DATA --store DIR",
+        )
+    with KnowledgeGraph(store) as kg:
+        removed = kg.unload(source)
+        left = len(kg)
+    err.print(f"unloaded {source} from {store}: {removed} quads removed, {left} left", markup=False)
+
+
+@contextmanager
+def progress_bar(what: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal (records done); nothing when stderr is not one."""
+    if not err.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TimeElapsedColumn,
+    )
+
+    columns: list[str | ProgressColumn] = [
+        f"{what} records",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda n: bar.advance(task, n)

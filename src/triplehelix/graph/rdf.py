@@ -15,11 +15,11 @@ mode: that mode is a bag, so a fact stated by two records would be counted twice
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD
+from rdflib import namespace as _ns
 
 from triplehelix._version import __version__
 from triplehelix.data.iris import BASE, VOCAB, Minter
@@ -43,9 +43,37 @@ from triplehelix.data.models import (
 )
 from triplehelix.data.types import Money, alpha3, date_precision, date_year
 from triplehelix.errors import InvalidDataError, Problem
-from triplehelix.ontology.namespace import EU_COUNTRY, GRAPH_META, TH
+from triplehelix.ontology import namespace as _th
+from triplehelix.ontology.namespace import EU_COUNTRY, GRAPH_META
 
-__all__ = ["Build", "build_nquads", "literal", "org_class"]
+__all__ = ["Build", "Emitter", "build_nquads", "literal", "org_class", "run_key"]
+
+
+class _Terms:
+    """A namespace whose terms are looked up once: rdflib's ``Namespace.__getattr__``
+    costs about a microsecond a call, and the mapping makes millions at scale.
+
+    >>> str(SDO.startDate), str(XSD)
+    ('https://schema.org/startDate', 'http://www.w3.org/2001/XMLSchema#')
+    """
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> Any:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+    def __str__(self) -> str:
+        return str(self._ns)
+
+
+DCTERMS, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD = (
+    _Terms(n)
+    for n in (_ns.DCTERMS, _ns.FOAF, _ns.ORG, _ns.PROV, _ns.RDF, _ns.SDO, _ns.SKOS, _ns.XSD)
+)
+TH = _Terms(_th.TH)
 
 ORG_CLASS = {
     "university": TH.University,
@@ -171,35 +199,85 @@ def build_nquads(rs: RecordSet, *, base: str = BASE, started: str | None = None)
     iris = minter.mint_all(rs.records)
     _check_collisions(rs, minter)
     run = f"{minter.id_base}run/{_run_key(rs)}"
-    lines: list[str] = []
-    graphs: set[str] = set()
-    meta = _Meta(minter, run, rs)
-    for rec, loc in zip(rs.records, rs.where, strict=True):
-        if isinstance(rec, Document | SourceRecord):
-            meta.explicit(rec)
-            continue
-        sources = [minter.resolve(s) for s in rec.sources] or [meta.implicit(loc)]
-        node = _Triples(iris[record_key(rec)])
-        _map(rec, node, minter)
-        for subject in (node.s, *node.also):
-            node.rows.extend((subject, DERIVED, _i(src)) for src in sources)
-        for src in sources:
-            g = _i(src)
-            graphs.add(src)
-            lines.extend(f"{s} {p} {o} {g} .\n" for s, p, o in node.rows)
-        lines.extend(f"{s} {p} {o} .\n" for s, p, o in node.rows)  # the union, see module doc
-    for quad in meta.quads(started):
-        lines.append(quad)
-        lines.append(quad.removesuffix(f" {META} .\n") + " .\n")
-    graphs.add(str(GRAPH_META))
-    return Build("".join(lines), len(lines), graphs, run, iris)
+    primary = {d.id: d.primary for d in rs.records if isinstance(d, Document)}
+    emitter = Emitter(minter, run, rs.files, primary)
+    lines = emitter.records(rs.records, rs.where)
+    lines.extend(emitter.finish(started))
+    return Build("".join(lines), len(lines), emitter.graphs, run, iris)
+
+
+class Emitter:
+    """Records → N-Quads lines, one chunk at a time, with one minter and one ``meta`` graph.
+
+    ``build_nquads`` runs it once over a whole record set; the bulk loader
+    (``graph.bulk``) runs it chunk by chunk over a stream, so that memory holds one chunk
+    of lines at a time. Every record's IRI (and those it refers to) must be minted first.
+
+    Args:
+        minter: a minter that knows the IRI of every record referred to.
+        run: the IRI of the ingest run.
+        files: record file name → SHA-256 of its bytes (recorded on its document).
+        primary: document id → whether it is a primary source.
+    """
+
+    def __init__(
+        self,
+        minter: Minter,
+        run: str,
+        files: dict[str, str],
+        primary: dict[str, bool] | None = None,
+    ) -> None:
+        self.minter = minter
+        self.meta = _Meta(minter, run, files, primary or {})
+        self.graphs: set[str] = set()
+
+    def records(self, records: list[Record], where: list[Located]) -> list[str]:
+        """N-Quads lines of some records (and of the source records they add to ``meta``)."""
+        minter, meta, graphs = self.minter, self.meta, self.graphs
+        lines: list[str] = []
+        for rec, loc in zip(records, where, strict=True):
+            if isinstance(rec, Document | SourceRecord):
+                meta.explicit(rec)
+                continue
+            sources = [minter.resolve(s) for s in rec.sources] or [meta.implicit(loc)]
+            node = _Triples(minter.by_key[record_key(rec)])
+            _map(rec, node, minter)
+            for subject in (node.s, *node.also):
+                node.rows.extend((subject, DERIVED, _i(src)) for src in sources)
+            for src in sources:
+                g = _i(src)
+                graphs.add(src)
+                lines.extend(f"{s} {p} {o} {g} .\n" for s, p, o in node.rows)
+            lines.extend(f"{s} {p} {o} .\n" for s, p, o in node.rows)  # the union (module doc)
+        lines.extend(_in_meta(meta.drain()))
+        return lines
+
+    def finish(self, started: str | None) -> list[str]:
+        """The closing ``meta`` lines: the ingest run and the software agent."""
+        self.graphs.add(str(GRAPH_META))
+        return list(_in_meta([*self.meta.drain(), *self.meta.closing(started)]))
+
+
+def _in_meta(rows: Iterable[tuple[str, str, str]]) -> Iterator[str]:
+    for s, p, o in rows:
+        yield f"{s} {p} {o} {META} .\n"
+        yield f"{s} {p} {o} .\n"
+
+
+def run_key(files: dict[str, str]) -> str:
+    """The key of an ingest run: a hash of the version and of every input file's hash.
+
+    >>> run_key({"a.jsonl": "00"}) == run_key({"a.jsonl": "00"}) != run_key({"a.jsonl": "01"})
+    True
+    """
+    digest = hashlib.sha256(__version__.encode())
+    for name in sorted(files):
+        digest.update(f"{name}\0{files[name]}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def _run_key(rs: RecordSet) -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for name in sorted(rs.files):
-        digest.update(f"{name}\0{rs.files[name]}\0".encode())
-    return digest.hexdigest()[:16]
+    return run_key(rs.files)
 
 
 def _check_collisions(rs: RecordSet, minter: Minter) -> None:
@@ -233,11 +311,12 @@ def _check_collisions(rs: RecordSet, minter: Minter) -> None:
 class _Meta:
     """The ``meta`` graph: documents, source records, the ingest run."""
 
-    def __init__(self, minter: Minter, run: str, rs: RecordSet) -> None:
-        self.minter, self.run, self.rs = minter, run, rs
+    def __init__(
+        self, minter: Minter, run: str, files: dict[str, str], primary: dict[str, bool]
+    ) -> None:
+        self.minter, self.run, self.files, self.primary = minter, run, files, primary
         self.rows: list[tuple[str, str, str]] = []
         self.seen: set[str] = set()
-        self.primary = {d.id: d.primary for d in rs.records if isinstance(d, Document)}
 
     def _doc(self, iri: str, title: dict[str, str], sha: str | None = None) -> None:
         t = _Triples(iri)
@@ -267,7 +346,7 @@ class _Meta:
             self._doc(
                 doc,
                 {"en": loc.file.replace("\\", "/").rsplit("/", 1)[-1]},
-                self.rs.files.get(loc.file),
+                self.files.get(loc.file),
             )
         if iri not in self.seen:
             self.seen.add(iri)
@@ -302,7 +381,13 @@ class _Meta:
             t.labels(SDO.text, rec.text)
             self.rows.extend(t.rows)
 
-    def quads(self, started: str | None) -> Iterator[str]:
+    def drain(self) -> list[tuple[str, str, str]]:
+        """The rows collected since the last drain (each source record is described once)."""
+        rows, self.rows = self.rows, []
+        return rows
+
+    def closing(self, started: str | None) -> list[tuple[str, str, str]]:
+        """The ingest run and the software agent."""
         agent = f"{self.minter.id_base}software/triplehelix"
         run = _Triples(self.run)
         run.iri(RDF.type, PROV.Activity)
@@ -312,8 +397,7 @@ class _Meta:
         soft = _Triples(agent)
         soft.iri(RDF.type, PROV.SoftwareAgent)
         soft.add(SDO.softwareVersion, literal(__version__))
-        for s, p, o in [*self.rows, *run.rows, *soft.rows]:
-            yield f"{s} {p} {o} {META} .\n"
+        return [*run.rows, *soft.rows]
 
 
 # -- one function per record kind ----------------------------------------------------------

@@ -21,8 +21,9 @@ from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, load_records, seed_path
 from triplehelix.data.readers import SourceFile
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
+from triplehelix.graph.bulk import _has_source, _same_bytes, interrupted, recover, unload
 from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS
-from triplehelix.graph.rdf import build_nquads, literal
+from triplehelix.graph.rdf import build_nquads, literal, run_key
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
@@ -65,6 +66,7 @@ class KnowledgeGraph:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self.recovered: list[str] = []  # sources whose interrupted load was rolled back
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -92,6 +94,14 @@ class KnowledgeGraph:
             ) from exc
         if not read_only:
             self._ensure_ontology()
+            self.recovered = recover(self)
+        elif interrupted(self.store):
+            raise StoreError(
+                f"{self.path}: a bulk load is running or was interrupted",
+                code="store-busy",
+                hint="wait for it; if it was interrupted, any write "
+                "(triplehelix load or unload) rolls the partial source back",
+            )
 
     @classmethod
     def seed(cls) -> KnowledgeGraph:
@@ -115,6 +125,7 @@ class KnowledgeGraph:
         """
         before = len(self.store)
         started = None if self._has_run(rs, base) else _now()
+        self._drop_changed(rs, Minter(base))
         build = build_nquads(rs, base=base, started=started)
         parts = [build.nquads]
         minter = Minter(base)
@@ -137,10 +148,45 @@ class KnowledgeGraph:
             build.run,
         )
 
-    def _has_run(self, rs: RecordSet, base: str) -> bool:
-        from triplehelix.graph.rdf import _run_key
+    def _drop_changed(self, rs: RecordSet, minter: Minter) -> None:
+        """Unload the sources (files) that were loaded before with other bytes."""
+        for name, sha in rs.files.items():
+            doc = minter.file_document(name)
+            if _has_source(self, doc) and not _same_bytes(self, doc, sha):
+                unload(self, doc)
 
-        run = f"{base}id/run/{_run_key(rs)}"
+    def unload(self, source: str, *, base: str = BASE) -> int:
+        """Remove one source (an input file name as loaded, or a document IRI).
+
+        The default graph keeps the triples that other graphs still state.
+
+        Returns:
+            The number of quads removed.
+
+        Raises:
+            StoreError: no such source in the store (``no-source``).
+
+        >>> kg = KnowledgeGraph.seed()
+        >>> kg.unload("nothing.jsonl")
+        Traceback (most recent call last):
+        ...
+        triplehelix.errors.StoreError: no source 'nothing.jsonl' in the store
+        """
+        doc = source if source.startswith(("http://", "https://")) else None
+        doc = doc or Minter(base).file_document(source)
+        if not _has_source(self, doc):
+            raise StoreError(
+                f"no source {source!r} in the store",
+                code="no-source",
+                hint="name an input file as it was loaded (participations.jsonl) or its IRI",
+            )
+        removed = unload(self, doc)
+        if self.path is not None:
+            self.store.flush()
+        return removed
+
+    def _has_run(self, rs: RecordSet, base: str) -> bool:
+        run = f"{base}id/run/{run_key(rs.files)}"
         return self.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> ?p ?o }} }}")
 
     # -- reading ------------------------------------------------------------------------------

@@ -1,0 +1,503 @@
+"""Bulk loading: stream big record files into the store at the speed of Oxigraph's loader.
+
+Two passes over the input, so that memory does not grow with the number of rows:
+
+1. ``prepare`` validates every record chunk by chunk (``loader.validate_raw``) before
+   any store is opened. Records that others refer to (organisations, projects,
+   programmes…, "entities") are kept and minted; participations — the bulk of a funding
+   database, referred to by nobody — are validated and forgotten, keeping only their keys
+   (duplicates) and the distinct ids they refer to (checked once all entities are known).
+   Invalid input raises ``InvalidDataError`` and writes nothing.
+2. ``write`` streams the files again and turns each chunk into N-Quads text
+   (``rdf.Emitter``) fed to ``Store.bulk_load``: no Python object per quad.
+
+Each input file is one *source*: its rows become named graphs ``…/source/file-NAME/row-N``
+that are ``dcterms:isPartOf`` its document. A file already loaded with the same bytes is
+skipped; a changed one is unloaded first (``unload``), so no stale fact survives. The bulk
+loader is not transactional, so a file is written between two transactional markers in the
+``meta`` graph: if the process dies in between, the next writable open rolls the partial
+source back (``recover``). Files that cite explicit source documents (curated YAML) are
+small: they are written with the transactional ``Store.load`` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import threading
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from triplehelix.data.iris import BASE, Minter
+from triplehelix.data.loader import Located, RecordSet, check_rdf_syntax, cross_check, validate_raw
+from triplehelix.data.models import (
+    BUILTIN_SECTORS,
+    Document,
+    Participation,
+    Record,
+    SourceRecord,
+    record_key,
+)
+from triplehelix.data.readers import SourceFile, expand_paths, read_source
+from triplehelix.data.stream import CHUNK, RecordStream
+from triplehelix.data.types import RefTo
+from triplehelix.errors import InvalidDataError, Problem, StoreError, UsageError
+from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
+from triplehelix.ontology.namespace import GRAPH_META, TH
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store import KnowledgeGraph
+
+__all__ = ["BulkReport", "Plan", "interrupted", "prepare", "recover", "unload", "write"]
+
+PART_OF = "http://purl.org/dc/terms/isPartOf"
+SHA256 = "https://schema.org/sha256"
+PROV_USED = "http://www.w3.org/ns/prov#used"
+LOADING = f"{TH}loadInProgress"  # transient marker in ``meta``, never in the default graph
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Plan:
+    """Validated input, ready to be written: what ``prepare`` found.
+
+    Attributes:
+        streams: the record files, in input order.
+        rdf_files: RDF files, loaded as they are (one graph each).
+        minter: IRIs of every entity.
+        files: record file name → SHA-256.
+        records: number of valid records.
+        curated: files whose records cite explicit source documents.
+        primary: document id → primary source or not.
+    """
+
+    streams: list[RecordStream] = field(default_factory=list)
+    rdf_files: list[SourceFile] = field(default_factory=list)
+    minter: Minter = field(default_factory=Minter)
+    files: dict[str, str] = field(default_factory=dict)
+    records: int = 0
+    curated: set[str] = field(default_factory=set)
+    primary: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def run(self) -> str:
+        """The IRI of this ingest run (a hash of the inputs)."""
+        return f"{self.minter.id_base}run/{run_key(self.files)}"
+
+
+@dataclass(frozen=True, slots=True)
+class BulkReport:
+    """What a bulk load did."""
+
+    records: int
+    files: int
+    skipped: int
+    replaced: int
+    quads_before: int
+    quads_after: int
+
+    @property
+    def added(self) -> int:
+        """Net change in the number of quads."""
+        return self.quads_after - self.quads_before
+
+
+def prepare(
+    paths: Iterable[str | Path],
+    *,
+    chunk: int = CHUNK,
+    base: str = BASE,
+    progress: Progress | None = None,
+) -> Plan:
+    """Validate input files in chunks (pass 1); nothing is written.
+
+    Raises:
+        InvalidDataError: every problem found (references are reported once per distinct
+            id, at its first use).
+        InputError: a path that does not exist.
+
+    >>> from triplehelix.data.loader import load_records, seed_path
+    >>> plan = prepare([seed_path()])
+    >>> plan.records == len(load_records([seed_path()])), len(plan.files) > 5
+    (True, True)
+    """
+    plan, problems, index = Plan(minter=Minter(base)), [], _RefIndex()
+    entities: list[Record] = []
+    where: list[Located] = []
+    for name, path in expand_paths([str(p) for p in paths]):
+        if path is None:
+            raise UsageError(
+                "standard input cannot be bulk loaded: it is read twice",
+                code="bulk-stdin",
+                hint="save it to a file, or use KnowledgeGraph.load(load_records(['-']))",
+            )
+        stream = RecordStream.open(name, path)
+        if stream.is_rdf:
+            src = read_source(name, path)
+            problems.extend(check_rdf_syntax(src))
+            plan.rdf_files.append(src)
+            continue
+        for raws in stream.chunks(chunk):
+            records, located, found = validate_raw(raws)
+            problems.extend(found)
+            for rec, loc in zip(records, located, strict=True):
+                if rec.sources or isinstance(rec, Document | SourceRecord):
+                    plan.curated.add(name)
+                if type(rec) is Participation:
+                    problems.extend(index.add(rec, loc))
+                else:
+                    entities.append(rec)
+                    where.append(loc)
+            plan.records += len(records)
+            if progress:
+                progress(len(raws))
+        problems.extend(stream.problems)
+        plan.files[name] = stream.sha256
+        plan.streams.append(stream)
+    problems.extend(cross_check(entities, where))
+    kinds = {r.id: str(r.kind) for r in entities if r.id is not None}  # type: ignore[attr-defined]
+    problems.extend(index.check(kinds))
+    if problems:
+        raise InvalidDataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+    plan.minter.mint_all(entities)
+    _check_collisions(RecordSet(entities, where), plan.minter)
+    plan.primary = {d.id: d.primary for d in entities if isinstance(d, Document)}
+    return plan
+
+
+def write(
+    kg: KnowledgeGraph, plan: Plan, *, chunk: int = CHUNK, progress: Progress | None = None
+) -> BulkReport:
+    """Write a prepared plan (pass 2): changed sources replaced, unchanged ones skipped.
+
+    Python turns chunk *n + 1* into N-Quads while Oxigraph (which releases the GIL)
+    loads chunk *n*: on two cores the two halves overlap.
+
+    >>> from triplehelix.data.loader import seed_path
+    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> kg = KnowledgeGraph()
+    >>> first = write(kg, prepare([seed_path()]))
+    >>> again = write(kg, prepare([seed_path()]))
+    >>> first.added > 500, again.added
+    (True, 0)
+    """
+    store = kg.store
+    before = len(store)
+    has_run = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{plan.run}> ?p ?o }} }}")
+    emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
+    skipped = replaced = 0
+    for stream in plan.streams:
+        doc = plan.minter.file_document(stream.name)
+        if _same_bytes(kg, doc, plan.files[stream.name]):
+            skipped += 1
+            continue
+        if _has_source(kg, doc):
+            unload(kg, doc)
+            replaced += 1
+        _write_source(kg, plan, stream, emitter, chunk, progress)
+    _write_rdf_files(kg, plan)
+    store.load("".join(emitter.finish(None if has_run else _now())), ox.RdfFormat.N_QUADS)
+    if kg.path is not None:
+        store.flush()
+    return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store))
+
+
+def _write_source(
+    kg: KnowledgeGraph,
+    plan: Plan,
+    stream: RecordStream,
+    emitter: Emitter,
+    chunk: int,
+    progress: Progress | None,
+) -> None:
+    """One file between its markers; on any failure its partial graphs are removed."""
+    doc = plan.minter.file_document(stream.name)
+    curated = stream.name in plan.curated
+    _mark(kg.store, doc, loading=True)
+    with _Loader(kg.store, transactional=curated or kg.path is None) as loader:
+        try:
+            texts = _emit(plan, stream, emitter, chunk, progress)
+            if curated:  # small, cites shared source graphs: one transaction
+                texts = iter(["".join(texts)])
+            for text in texts:
+                loader.put(text.encode())
+            loader.join()
+        except BaseException as exc:
+            loader.abandon()
+            unload(kg, doc)
+            _mark(kg.store, doc, loading=False)
+            if isinstance(exc, OSError):
+                raise StoreError(
+                    f"writing {stream.name} to the store failed: {exc}",
+                    hint="that source was removed again; free space or check the store folder",
+                ) from exc
+            raise
+    _mark(kg.store, doc, loading=False)
+
+
+def _emit(
+    plan: Plan, stream: RecordStream, emitter: Emitter, chunk: int, progress: Progress | None
+) -> Iterator[str]:
+    minter = plan.minter
+    for raws in stream.chunks(chunk):
+        records, where, _ = validate_raw(raws)
+        keys = [record_key(r) for r in records if type(r) is Participation]
+        for rec in records:
+            if type(rec) is Participation:
+                minter.by_key[record_key(rec)] = str(rec.iri) if rec.iri else minter.mint(rec)
+        yield "".join(emitter.records(records, where))
+        emitter.graphs.clear()
+        for key in keys:  # nothing refers to participations: forget them
+            minter.by_key.pop(key, None)
+        if progress:
+            progress(len(raws))
+
+
+class _Loader:
+    """A thread that feeds N-Quads chunks to Oxigraph while the caller makes the next one."""
+
+    def __init__(self, store: ox.Store, *, transactional: bool) -> None:
+        self.store, self.transactional = store, transactional
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Loader:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread.is_alive():
+            self.abandon()
+
+    def _run(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                if self.transactional:
+                    self.store.load(data, ox.RdfFormat.N_QUADS)
+                else:
+                    self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
+            except BaseException as exc:  # re-raised in the caller's thread
+                self.error = exc
+
+    def put(self, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+
+    def join(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        self.error = self.error or RuntimeError("abandoned")
+        self.queue.put(None)
+        self.thread.join()
+
+
+def _write_rdf_files(kg: KnowledgeGraph, plan: Plan) -> None:
+    from triplehelix.graph.store import _rdf_file_nquads
+
+    for src in plan.rdf_files:
+        kg.store.load(_rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)
+
+
+def _same_bytes(kg: KnowledgeGraph, doc: str, sha: str) -> bool:
+    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{doc}> <{SHA256}> {literal(sha)} }} }}")
+
+
+def _has_source(kg: KnowledgeGraph, doc: str) -> bool:
+    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> <{doc}> }} }}")
+
+
+def _mark(store: ox.Store, doc: str, *, loading: bool) -> None:
+    """Set or clear the marker of a source being written (each in its own transaction)."""
+    quad = ox.Quad(
+        ox.NamedNode(doc), ox.NamedNode(LOADING), ox.Literal("true"), ox.NamedNode(str(GRAPH_META))
+    )
+    if loading:
+        store.add(quad)
+    else:
+        store.remove(quad)
+    store.flush()
+
+
+def interrupted(store: ox.Store) -> list[str]:
+    """Sources whose load was interrupted (the marker is still set)."""
+    pattern = store.quads_for_pattern(
+        None, ox.NamedNode(LOADING), None, ox.NamedNode(str(GRAPH_META))
+    )
+    return sorted({q.subject.value for q in pattern if isinstance(q.subject, ox.NamedNode)})
+
+
+def recover(kg: KnowledgeGraph) -> list[str]:
+    """Roll back every interrupted source load; returns the sources rolled back."""
+    docs = interrupted(kg.store)
+    for doc in docs:
+        unload(kg, doc)
+        _mark(kg.store, doc, loading=False)
+    return docs
+
+
+def unload(kg: KnowledgeGraph, doc: str, *, batch: int = 2_000) -> int:
+    """Remove one source: its graphs, its ``meta`` description, and from the default graph
+    every triple that no remaining named graph states.
+
+    A source of at most ``batch`` graphs goes in one SPARQL update (atomic). A bigger one
+    (a file of many rows) would make that transaction huge, so it goes ``batch`` graphs at
+    a time between the markers a bulk load uses: if interrupted, the next writable open
+    finishes the job (``recover``).
+
+    Returns:
+        The number of quads removed.
+    """
+    before = len(kg.store)
+    graphs = kg.store.quads_for_pattern(
+        None, ox.NamedNode(PART_OF), ox.NamedNode(doc), ox.NamedNode(str(GRAPH_META))
+    )
+    names = [q.subject for q in graphs if isinstance(q.subject, ox.NamedNode)]
+    if len(names) > batch:
+        _mark(kg.store, doc, loading=True)
+        for start in range(0, len(names), batch):
+            _drop_graphs(kg.store, names[start : start + batch])
+    _unload_update(kg, doc)
+    for name in names:  # now empty; an on-disk store still lists empty graphs
+        kg.store.remove_graph(name)
+    return before - len(kg.store)
+
+
+def _drop_graphs(store: ox.Store, names: list[ox.NamedNode]) -> None:
+    """Empty some graphs, first taking from the default graph what only they state."""
+    inside = set(names)
+    triples = {q.triple for g in names for q in store.quads_for_pattern(None, None, None, g)}
+    orphans = [
+        t
+        for t in triples
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in inside
+            for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+        )
+    ]
+    blank = [t for t in orphans if "_:" in str(t)]  # DELETE DATA takes no blank nodes
+    for t in blank:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    named = [t for t in orphans if "_:" not in str(t)]
+    for start in range(0, len(named), 10_000):
+        body = " ".join(f"{t} ." for t in named[start : start + 10_000])
+        store.update(f"DELETE DATA {{ {body} }}")
+    for g in names:
+        store.remove_graph(g)
+    meta = ox.NamedNode(str(GRAPH_META))  # then what meta says of these source records
+    about = [q.triple for g in names for q in store.quads_for_pattern(g, None, None, meta)]
+    for start in range(0, len(about), 5_000):
+        body = " ".join(f"{t} ." for t in about[start : start + 5_000])
+        store.update(f"DELETE DATA {{ GRAPH <{GRAPH_META}> {{ {body} }} {body} }}")
+
+
+def _unload_update(kg: KnowledgeGraph, doc: str) -> None:
+    meta, d = f"<{GRAPH_META}>", f"<{doc}>"
+    ours = f"GRAPH {meta} {{ ?g <{PART_OF}> {d} }}"
+    kg.store.update(
+        f"""
+        DELETE {{ ?s ?p ?o }} WHERE {{
+          {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {ours} GRAPH ?g {{ ?s ?p ?o }} }} }}
+          FILTER NOT EXISTS {{
+            GRAPH ?h {{ ?s ?p ?o }}
+            FILTER NOT EXISTS {{ GRAPH {meta} {{ ?h <{PART_OF}> {d} }} }}
+          }}
+        }} ;
+        DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {ours} GRAPH ?g {{ ?s ?p ?o }} }} ;
+        DELETE {{ GRAPH {meta} {{ ?s ?p ?o }} ?s ?p ?o }} WHERE {{
+          GRAPH {meta} {{
+            ?s ?p ?o
+            FILTER(?s = {d} || (?p = <{PROV_USED}> && ?o = {d})
+                   || EXISTS {{ ?s <{PART_OF}> {d} }})
+          }}
+        }}
+        """
+    )
+
+
+class _RefIndex:
+    """What pass 1 keeps of the participations: their keys and the ids they refer to."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Located] = {}
+        self.refs: dict[tuple[str, str], tuple[tuple[str, ...], Located]] = {}
+
+    def add(self, rec: Record, loc: Located) -> list[Problem]:
+        key = record_key(rec)
+        if key in self.keys:
+            prev = self.keys[key]
+            return [
+                Problem(
+                    loc.file,
+                    loc.line,
+                    "id",
+                    "duplicate-id",
+                    f"an id used once (first used at {prev.file}:{prev.line})",
+                    repr(key),
+                )
+            ]
+        self.keys[key] = loc
+        for name, allowed in _ref_fields(type(rec)).items():
+            value = getattr(rec, name)
+            for ref in value if isinstance(value, list) else [value] if value else []:
+                if not ref.startswith(("http://", "https://")):
+                    self.refs.setdefault((name, ref), (allowed, loc))
+        return []
+
+    def check(self, kinds: dict[str, str]) -> list[Problem]:
+        out = []
+        for (name, ref), (allowed, loc) in self.refs.items():
+            kind = kinds.get(ref)
+            if kind is None and "sector" in allowed and ref in BUILTIN_SECTORS:
+                continue
+            article = "an" if allowed[0][0] in "aeiou" else "a"
+            if kind is None:
+                expected = (
+                    f"the id of {article} {' or '.join(allowed)} record in the dataset, or an IRI"
+                )
+                out.append(
+                    Problem(loc.file, loc.line, name, "unknown-reference", expected, repr(ref))
+                )
+            elif kind not in allowed:
+                expected = f"the id of {article} {' or '.join(allowed)} record"
+                out.append(
+                    Problem(
+                        loc.file, loc.line, name, "wrong-reference", expected, f"{ref!r}, a {kind}"
+                    )
+                )
+        return out
+
+
+@cache
+def _ref_fields(model: type[Record]) -> dict[str, tuple[str, ...]]:
+    """Field name → kinds it may refer to, from the ``RefTo`` markers of the model."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, info in model.model_fields.items():
+        stack: list[Any] = [info.annotation, *info.metadata]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, RefTo):
+                out[name] = item.kinds
+                break
+            if typing.get_origin(item) is typing.Annotated:
+                stack.extend([item.__origin__, *item.__metadata__])
+            else:
+                stack.extend(a for a in typing.get_args(item) if a is not type(None))
+    return out
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -15,8 +15,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from triplehelix.data.raw import show
 from triplehelix.data.readers import (
     RDF_SUFFIXES,
     RECORD_SUFFIXES,
@@ -24,6 +25,7 @@ from triplehelix.data.readers import (
     kind_from_name,
     read_source,
 )
+from triplehelix.data.text_readers import unflatten
 from triplehelix.errors import Problem
 
 __all__ = ["RecordStream"]
@@ -122,16 +124,16 @@ class RecordStream:
                 )
                 continue
             except (ValueError, RecursionError) as exc:
-                self._problem(number, "malformed-json", "well-formed JSON", _short(str(exc)))
+                self._problem(number, "malformed-json", "well-formed JSON", show(str(exc)))
                 continue
             if isinstance(value, dict):
-                yield RawRecord(value, self.name, number, hint)
+                yield RawRecord(value, self.name, number, hint, fmt="jsonl")
             else:
                 self._problem(
                     number,
                     "not-a-record",
                     "a record (a mapping of field names to values)",
-                    _short(json.dumps(value, ensure_ascii=False)),
+                    show(json.dumps(value, ensure_ascii=False)),
                 )
 
     def _csv(self, text: IO[str], hint: str | None) -> Iterator[RawRecord]:
@@ -147,7 +149,7 @@ class RecordStream:
                 1,
                 "malformed-csv",
                 "a header row of distinct, non-empty column names",
-                _short(str(header)),
+                show(str(header)),
             )
             return
         reader = csv.reader(text, delimiter=delimiter)
@@ -160,7 +162,7 @@ class RecordStream:
                             line, "malformed-csv", f"{len(header)} columns", str(len(row))
                         )
                     else:
-                        yield RawRecord(_unflatten(header, row), self.name, line, hint)
+                        yield RawRecord(unflatten(header, row), self.name, line, hint, fmt="csv")
                 line = reader.line_num + 2
         except UnicodeDecodeError:
             self._problem(line, "bad-encoding", "UTF-8 text", "bytes that are not UTF-8")
@@ -189,29 +191,3 @@ def _batched(rows: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
             batch = []
     if batch:
         yield batch
-
-
-def _unflatten(header: list[str], row: list[str]) -> dict[str, Any]:
-    """Dotted columns to nested mappings; empty cells are absent (as ``readers`` does).
-
-    >>> _unflatten(["id", "name.en", "name.ru"], ["x", "A", ""])
-    {'id': 'x', 'name': {'en': 'A'}}
-    """
-    out: dict[str, Any] = {}
-    for column, cell in zip(header, row, strict=True):
-        value = cell.strip()
-        if not value:
-            continue
-        *parents, leaf = column.split(".")
-        target = out
-        for part in parents:
-            nxt = target.setdefault(part, {})
-            if not isinstance(nxt, dict):
-                nxt = target[part] = {"": nxt}
-            target = nxt
-        target[leaf] = value
-    return out
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,7 +10,7 @@ from typing import Any
 from triplehelix.data.raw import SourceFile, add_container, add_record, show
 from triplehelix.errors import Problem
 
-__all__ = ["read_csv", "read_json", "read_jsonl"]
+__all__ = ["read_csv", "read_json", "read_jsonl", "unflatten"]
 
 
 # -- JSON and JSON Lines -----------------------------------------------------------------
@@ -187,14 +187,14 @@ def read_csv(src: SourceFile, text: str, hint: str | None) -> None:
                     )
                 )
             else:
-                add_record(src, _unflatten(header, row), line, hint)
+                add_record(src, unflatten(header, row), line, hint)
         line = reader.line_num + 1
 
 
-def _unflatten(header: list[str], row: list[str]) -> dict[str, Any]:
+def unflatten(header: list[str], row: list[str]) -> dict[str, Any]:
     """Dotted columns to nested mappings; empty cells are absent, never empty strings.
 
-    >>> _unflatten(["id", "name.en", "name.ru", "amount.value"], ["x", "A", "", "5"])
+    >>> unflatten(["id", "name.en", "name.ru", "amount.value"], ["x", "A", "", "5"])
     {'id': 'x', 'name': {'en': 'A'}, 'amount': {'value': '5'}}
     """
     out: dict[str, Any] = {}

@@ -209,7 +209,7 @@ def test_map_to_stdout_is_one_self_contained_page(capsys: pytest.CaptureFixture[
 
 def test_demo_writes_store_and_map(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, err = run(capsys, "demo", "--out", str(tmp_path / "out"))
-    assert code == 0
+    assert code == 0, err
     assert (tmp_path / "out" / "partnership-map.html").stat().st_size > 10_000
     assert (tmp_path / "out" / "store").is_dir()
     assert "Promoting Innovation Through University Research" in out

@@ -91,4 +91,13 @@ def collect_stats(kg: KnowledgeGraph) -> Stats:
 
 
 def _folder_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes of the files in a store folder. RocksDB compacts in the background, so a
+    file listed a moment ago may be gone when it is measured: it counts as zero."""
+    total = 0
+    for p in path.rglob("*"):
+        try:
+            if p.is_file():
+                total += p.stat().st_size
+        except FileNotFoundError:
+            continue
+    return total

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -175,11 +177,13 @@ def test_rdf_files_load_as_is_in_their_own_graph(tmp_path: Path) -> None:
     assert graph.ask("ASK { src:file-extra-ttl\\/content a th:SourceRecord }")
 
 
-@pytest.mark.parametrize("fmt", ["nq", "trig"])
+@pytest.mark.parametrize("fmt", ["nq", "trig", "jsonld"])
 def test_quad_exports_round_trip(kg: KnowledgeGraph, fmt: str) -> None:
     buffer = io.BytesIO()
     kg.dump(fmt, buffer, with_ontology=True)
-    oxfmt = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt]
+    oxfmt = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}[
+        fmt
+    ]
     exported = set(ox.parse(buffer.getvalue(), oxfmt))
     named = {q for q in kg.store if not isinstance(q.graph_name, ox.DefaultGraph)}
     assert exported == named
@@ -204,6 +208,23 @@ def test_merged_exports_are_isomorphic_to_the_union(kg: KnowledgeGraph, fmt: str
         parsed = merged
     assert isomorphic(parsed, union)
     assert len(parsed) == len(union)
+
+
+def test_jsonld_is_compacted_with_the_bundled_context(kg: KnowledgeGraph) -> None:
+    buffer = io.BytesIO()
+    kg.dump("jsonld", buffer)
+    doc = json.loads(buffer.getvalue())
+    bundled = json.loads(
+        (files("triplehelix.ontology") / "context.jsonld").read_text(encoding="utf-8")
+    )
+    assert doc["@context"] == bundled["@context"]
+    assert doc["@context"]["th"] == "https://w3id.org/triplehelix/ontology#"
+    graph_ids = {g["@id"] for g in doc["@graph"]}
+    assert "src:report-2024/report-p4" in graph_ids
+    nodes = [n for g in doc["@graph"] for n in g["@graph"]]
+    beta = next(n for n in nodes if n["@id"] == "id:org/beta-steel-kz")
+    assert "th:Company" in beta["@type"]
+    assert {"@value": "Beta Steel", "@language": "en"} in beta["skos:prefLabel"]
 
 
 def test_rdflib_view_holds_the_same_quads(kg: KnowledgeGraph) -> None:

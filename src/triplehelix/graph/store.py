@@ -240,10 +240,16 @@ class KnowledgeGraph:
     def dump(self, fmt: str, out: IO[bytes], *, with_ontology: bool = False) -> None:
         """Serialise the store (``nq``/``trig``/``jsonld`` keep the graphs; others merge them).
 
+        JSON-LD is compacted with the bundled ``@context`` (``graph.jsonld``).
+
         The ontology and vocabulary graphs are left out unless ``with_ontology``.
         """
         keep = [g for g in self.graph_names() if with_ontology or g not in INFRASTRUCTURE]
-        if fmt in QUAD_FORMATS:
+        if fmt == "jsonld":
+            from triplehelix.graph.jsonld import write_jsonld
+
+            write_jsonld(self.store, keep, out)
+        elif fmt in QUAD_FORMATS:
             quads: Iterable[ox.Quad] = (
                 q
                 for g in keep

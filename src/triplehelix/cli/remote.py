@@ -1,0 +1,199 @@
+"""Commands for a remote SPARQL 1.1 server: push, pull, load-remote.
+
+The endpoint comes from ``--endpoint`` or the ``TRIPLEHELIX_ENDPOINT`` variable. A password
+comes only from the environment variable named by ``--password-env`` or from a prompt; it is
+never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from triplehelix.cli.common import help_text, stdin_format_option
+from triplehelix.cli.output import err
+from triplehelix.errors import InvalidDataError, UsageError
+
+if TYPE_CHECKING:
+    from triplehelix.graph.remote_write import PushReport
+    from triplehelix.graph.sparql_http import SparqlClient
+
+__all__ = ["load_remote", "pull", "push"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def endpoint_options(func: F) -> F:
+    """The options every remote command shares."""
+    options = [
+        click.option(
+            "--endpoint",
+            envvar="TRIPLEHELIX_ENDPOINT",
+            required=True,
+            help="Server URL: http://host:port (Oxigraph layout) or a query endpoint URL. "
+            "Default: $TRIPLEHELIX_ENDPOINT.",
+        ),
+        click.option("--update-endpoint", default=None, help="SPARQL Update URL, if separate."),
+        click.option("--gsp-endpoint", default=None, help="Graph Store Protocol URL, if any."),
+        click.option("--user", default=None, help="User name (Basic or Digest auth)."),
+        click.option(
+            "--password-env",
+            default=None,
+            metavar="VAR",
+            help="Environment variable holding the password (else a prompt when --user).",
+        ),
+        click.option(
+            "--timeout", type=float, default=60.0, show_default=True, help="Seconds per request."
+        ),
+        click.option(
+            "--retries", type=int, default=3, show_default=True, help="Retries on 5xx/no answer."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_client(**opts: Any) -> SparqlClient:
+    """A client from the shared options."""
+    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+
+    password = None
+    if opts["user"] is not None:
+        var = opts["password_env"]
+        if var is not None:
+            password = os.environ.get(var)
+            if password is None:
+                raise UsageError(
+                    f"the variable {var} is not set",
+                    code="no-password",
+                    hint=f"export {var}=… (the password is read from it, never printed)",
+                )
+        else:
+            password = click.prompt(f"Password for {opts['user']}", hide_input=True)
+    ends = Endpoints.of(opts["endpoint"], opts["update_endpoint"], opts["gsp_endpoint"])
+    return SparqlClient(
+        ends, opts["user"], password, timeout=opts["timeout"], retries=opts["retries"]
+    )
+
+
+def _shared(opts: dict[str, Any]) -> dict[str, Any]:
+    keys = ("endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env")
+    return {k: opts.pop(k) for k in (*keys, "timeout", "retries")}
+
+
+def _say(report: PushReport, endpoint: str) -> None:
+    err.print(
+        f"wrote {len(report.written)} graph(s), {report.triples} triples, to {endpoint} "
+        f"by {report.protocol}; {len(report.skipped)} already there",
+        markup=False,
+    )
+    for name in report.written:
+        err.print(f"  written: {name}", markup=False)
+
+
+def _push(kg: Any, client: SparqlClient, replace: bool, endpoint: str) -> None:
+    from triplehelix.graph.remote_write import push_store
+    from triplehelix.graph.sparql_http import HttpError
+
+    try:
+        report = push_store(kg, client, replace=replace)
+    except HttpError as exc:
+        partial = getattr(exc, "report", None)
+        if partial is not None and partial.written:
+            _say(partial, endpoint)
+        raise
+    _say(report, endpoint)
+
+
+@click.command(
+    help=help_text(
+        "Copy an on-disk store's named graphs (records, meta, ontology, vocabulary) to a "
+        "SPARQL 1.1 server, one graph at a time: each is whole or absent, and the server's "
+        "default graph holds their union. Re-run to finish an interrupted push.",
+        "triplehelix push --store kg --endpoint http://127.0.0.1:7878",
+        "TRIPLEHELIX_ENDPOINT=http://127.0.0.1:7878 triplehelix push --store kg --replace",
+    )
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The store folder to copy.",
+)
+@click.option("--replace", is_flag=True, help="Rewrite graphs that look complete already.")
+@endpoint_options
+def push(store: Path, replace: bool, **opts: Any) -> None:
+    from triplehelix.graph.store import KnowledgeGraph
+
+    client = make_client(**_shared(opts))
+    kg = KnowledgeGraph(store, read_only=True)
+    _push(kg, client, replace, client.endpoints.query)
+
+
+@click.command(
+    help=help_text(
+        "Copy named graphs from a SPARQL 1.1 server into an on-disk store (created if "
+        "missing), reading in pages and checking each graph's count.",
+        "triplehelix pull --endpoint http://127.0.0.1:7878 --store copy",
+        "triplehelix pull --endpoint URL --store copy --graph https://w3id.org/triplehelix/meta",
+        "triplehelix pull --endpoint URL --list",
+    )
+)
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--graph", "graphs", multiple=True, help="Graph IRI to copy (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="Only list the server's graphs.")
+@click.option("--page-size", type=int, default=5000, show_default=True, help="Rows per page.")
+@endpoint_options
+def pull(
+    store: Path | None, graphs: Sequence[str], list_: bool, page_size: int, **opts: Any
+) -> None:
+    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.remote_write import pull_graphs
+    from triplehelix.graph.store import KnowledgeGraph
+
+    remote = RemoteGraph(make_client(**_shared(opts)), page_size=page_size)
+    if list_:
+        for name, n in sorted(remote.graph_sizes().items()):
+            click.echo(f"{n}\t{name}")
+        return
+    if store is None:
+        raise UsageError("pull needs --store DIR (or --list)", code="missing-store")
+    with KnowledgeGraph(store) as kg:
+        report = pull_graphs(remote, kg, graphs or None)
+    total = sum(report.graphs.values())
+    err.print(f"pulled {len(report.graphs)} graph(s), {total} triples, into {store}", markup=False)
+
+
+@click.command(
+    name="load-remote",
+    help=help_text(
+        "Validate records (and RDF files) and write them to a SPARQL 1.1 server, graph by "
+        "graph, as `load` writes them to a store. Invalid data writes nothing.",
+        "triplehelix load-remote data/ --endpoint http://127.0.0.1:7878",
+        "triplehelix load-remote data/ --endpoint URL --user me --password-env TH_PASSWORD",
+    ),
+)
+@click.argument("data", nargs=-1, required=True)
+@click.option("--shacl", is_flag=True, help="Refuse data that breaks the SHACL shapes.")
+@stdin_format_option
+@endpoint_options
+def load_remote(data: Sequence[str], shacl: bool, stdin_format: str | None, **opts: Any) -> None:
+    from triplehelix.data.loader import load_records
+    from triplehelix.graph.store import KnowledgeGraph
+
+    client = make_client(**_shared(opts))
+    rs = load_records(data, stdin_format=stdin_format)
+    if shacl:
+        from triplehelix.graph.checks import check_graph
+
+        check = check_graph(rs)
+        if check.violations:
+            raise InvalidDataError(check.violations)
+    kg = KnowledgeGraph()  # in memory: the records become graphs exactly as in `load`
+    kg.load(rs)
+    _push(kg, client, False, client.endpoints.query)

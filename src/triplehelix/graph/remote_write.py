@@ -1,0 +1,232 @@
+"""Copy named graphs to a SPARQL 1.1 server (push) and back into an embedded store (pull).
+
+Each named graph is written so that it is either whole on the server or absent:
+
+1. its triples are first appended to the server's default graph (GSP ``POST ?default``), so
+   the default graph stays the set union of the named graphs, as in the embedded store;
+2. then the graph itself is written in one request (GSP ``PUT``, which replaces it), or, when
+   it is larger than one chunk, into a staging graph chunk by chunk and moved into place with
+   one SPARQL Update ``MOVE`` (the staging graph is never listed by readers).
+
+Where the server has no Graph Store endpoint (404/405, or none configured), the same steps
+use SPARQL Update ``INSERT DATA`` in batches of at most 1,000 triples (Virtuoso rejects large
+ones). The ``meta`` graph is shared by every load, so it is appended to, never replaced.
+
+A push that stops halfway is finished by running it again: graphs whose triple count on the
+server already equals the local one are skipped (``replace=True`` rewrites them all).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from triplehelix.errors import StoreError
+from triplehelix.graph.remote import STAGING, RemoteGraph, check_iri
+from triplehelix.graph.sparql_http import HttpError, SparqlClient
+from triplehelix.ontology.namespace import GRAPH_META
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store import KnowledgeGraph
+
+__all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store"]
+
+APPEND_ONLY = frozenset({str(GRAPH_META)})
+UPDATE_BATCH = 1000
+
+
+@dataclass
+class PushReport:
+    """What a push did: graphs written and skipped (already whole), triples sent, protocol."""
+
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    triples: int = 0
+    protocol: str = "gsp"
+
+
+@dataclass
+class PullReport:
+    """Graphs copied into the local store and their triple counts."""
+
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+def push_store(
+    kg: KnowledgeGraph,
+    client: SparqlClient,
+    *,
+    replace: bool = False,
+    chunk: int = 50_000,
+    on_graph: Callable[[str], None] | None = None,
+) -> PushReport:
+    """Copy every named graph of a store (ontology and vocabulary included) to a server."""
+
+    def lines_of(name: str) -> list[bytes]:
+        triples = (
+            q.triple for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        )
+        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines()
+
+    return push_graphs(
+        kg.graph_names(), lines_of, client, replace=replace, chunk=chunk, on_graph=on_graph
+    )
+
+
+def push_graphs(
+    names: Iterable[str],
+    lines_of: Callable[[str], list[bytes]],
+    client: SparqlClient,
+    *,
+    replace: bool = False,
+    chunk: int = 50_000,
+    on_graph: Callable[[str], None] | None = None,
+) -> PushReport:
+    """Write named graphs (each given as N-Triples lines by ``lines_of``) to a server.
+
+    Raises:
+        HttpError: the server failed or went away; the graphs in ``report.written`` so far
+            are whole (the exception's ``report`` attribute), the rest can be re-pushed.
+    """
+    report = PushReport(protocol="gsp" if client.endpoints.gsp else "update")
+    there = {} if replace else RemoteGraph(client).graph_sizes()
+    for name in names:
+        check_iri(name)
+        lines = lines_of(name)
+        if not lines or (name not in APPEND_ONLY and there.get(name) == len(lines)):
+            report.skipped.append(name)
+            continue
+        if on_graph is not None:
+            on_graph(name)
+        try:
+            _write(client, name, lines, chunk, report)
+        except HttpError as exc:
+            exc.report = report  # type: ignore[attr-defined]
+            done = len(report.written)
+            exc.message += f" (while writing {name}; {done} graph(s) written before it)"
+            raise
+        report.written.append(name)
+        report.triples += len(lines)
+    return report
+
+
+def _write(
+    client: SparqlClient, name: str, lines: list[bytes], chunk: int, rep: PushReport
+) -> None:
+    if rep.protocol == "gsp":
+        try:
+            _write_gsp(client, name, lines, chunk)
+            return
+        except HttpError as exc:
+            if exc.status not in (404, 405, 415, 501):
+                raise
+            rep.protocol = "update"  # no Graph Store Protocol here: SPARQL Update from now on
+    _write_update(client, name, lines)
+
+
+def _chunks(lines: list[bytes], size: int) -> list[bytes]:
+    # A blank node is only the same node within one request: never split such a graph.
+    if any(b"_:" in line for line in lines):
+        size = len(lines)
+    return [b"\n".join(lines[i : i + size]) + b"\n" for i in range(0, len(lines), size)]
+
+
+def _write_gsp(client: SparqlClient, name: str, lines: list[bytes], chunk: int) -> None:
+    parts = _chunks(lines, chunk)
+    for part in parts:
+        client.gsp("POST", None, part)  # the default graph: the union, appended (a set)
+    if name in APPEND_ONLY:
+        for part in parts:
+            client.gsp("POST", name, part)
+        return
+    if len(parts) == 1:
+        client.gsp("PUT", name, parts[0])  # one request: whole or absent
+        return
+    stage = _staging(name)
+    client.gsp("PUT", stage, parts[0])
+    for part in parts[1:]:
+        client.gsp("POST", stage, part)
+    client.update(f"MOVE SILENT <{stage}> TO <{name}>")
+
+
+def _write_update(client: SparqlClient, name: str, lines: list[bytes]) -> None:
+    batches = [b"\n".join(b) for b in _batches(lines)]
+    for batch in batches:
+        client.update(f"INSERT DATA {{\n{batch.decode()}\n}}")
+    if name in APPEND_ONLY:
+        for batch in batches:
+            client.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode()}\n}} }}")
+        return
+    if len(batches) == 1:
+        client.update(
+            f"DROP SILENT GRAPH <{name}> ;\n"
+            f"INSERT DATA {{ GRAPH <{name}> {{\n{batches[0].decode()}\n}} }}"
+        )
+        return
+    stage = _staging(name)
+    client.update(f"DROP SILENT GRAPH <{stage}>")
+    for batch in batches:
+        client.update(f"INSERT DATA {{ GRAPH <{stage}> {{\n{batch.decode()}\n}} }}")
+    client.update(f"MOVE SILENT <{stage}> TO <{name}>")
+
+
+def _batches(lines: list[bytes]) -> list[list[bytes]]:
+    if any(b"_:" in line for line in lines):
+        return [lines]
+    return [lines[i : i + UPDATE_BATCH] for i in range(0, len(lines), UPDATE_BATCH)]
+
+
+def _staging(name: str) -> str:
+    return STAGING + hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def pull_graphs(
+    remote: RemoteGraph, kg: KnowledgeGraph, graphs: Iterable[str] | None = None
+) -> PullReport:
+    """Copy named graphs from a server into a local store, in one local transaction.
+
+    Each graph is read with paged SELECTs and its row count checked against the server's
+    own count, so a capped answer is detected, not trusted.
+
+    Raises:
+        StoreError: a graph is not on the server, or came back short.
+    """
+    sizes = remote.graph_sizes()
+    names = list(graphs) if graphs else sorted(sizes)
+    quads: list[ox.Quad] = []
+    report = PullReport()
+    for name in names:
+        if name not in sizes:
+            raise StoreError(
+                f"graph <{name}> is not on the server",
+                code="no-such-graph",
+                hint="list the graphs with: triplehelix pull --list --endpoint URL",
+            )
+        result = remote.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} }}"
+        )
+        assert not isinstance(result, bool)
+        rows = list(result)
+        if len(rows) != sizes[name]:
+            raise StoreError(
+                f"graph <{name}>: {len(rows)} of {sizes[name]} triples came back",
+                code="truncated-result",
+                hint="the server caps results; use a smaller --page-size",
+            )
+        graph = ox.NamedNode(name)
+        for row in rows:
+            s, p, o = row["s"], row["p"], row["o"]
+            assert isinstance(p, ox.NamedNode)
+            assert s is not None
+            assert o is not None
+            assert not isinstance(s, ox.Literal)
+            quads += [ox.Quad(s, p, o, graph), ox.Quad(s, p, o, ox.DefaultGraph())]
+        report.graphs[name] = len(rows)
+    kg.store.extend(quads)
+    if kg.path is not None:
+        kg.store.flush()
+    return report

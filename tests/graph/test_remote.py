@@ -47,9 +47,7 @@ def server(tmp_path: Path) -> Iterator[OxigraphServer]:
 
 
 @pytest.fixture(scope="module")
-def pushed(
-    tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph
-) -> Iterator[RemoteGraph]:
+def pushed(tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph) -> Iterator[RemoteGraph]:
     srv = OxigraphServer(tmp_path_factory.mktemp("remote") / "oxigraph")
     srv.start()
     remote = RemoteGraph.connect(srv.url)
@@ -162,36 +160,47 @@ def test_update_fallback_batches_and_staging(
     server: OxigraphServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(remote_write, "UPDATE_BATCH", 50)
+    monkeypatch.setattr(remote_write, "PACK", 50)
     ends = Endpoints.of(server.url)
     client = SparqlClient(Endpoints(ends.query, ends.update, None))  # no Graph Store Protocol
     sent: list[int] = []
     update = client.update
-    monkeypatch.setattr(client, "update", lambda text: (sent.append(text.count("\n")), update(text)))
+
+    def spy(text: str) -> None:
+        for op in text.split(" ;\n"):  # triples per INSERT DATA operation
+            sent.append(sum(line.endswith(" .") for line in op.splitlines()))
+        update(text)
+
+    monkeypatch.setattr(client, "update", spy)
     report = push_store(seed, client)
     assert report.protocol == "update"
     graphs = local_graphs(seed)
     remote = RemoteGraph(client)
     assert remote_sizes(remote) == {g: len(t) for g, t in graphs.items()}
     assert default_count(remote) == len(set().union(*graphs.values()))
-    assert max(sent) <= 50 + 3  # a batch's lines plus the INSERT DATA/GRAPH framing
+    assert max(sent) == 50  # full batches, never more
+    assert sum(sent) == 2 * sum(map(len, graphs.values()))  # each triple: its graph + default
 
 
 def test_gsp_chunks_go_through_a_staging_graph(
-    server: OxigraphServer, seed: KnowledgeGraph
+    server: OxigraphServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(remote_write, "PACK", 30)  # graphs of more than 30 triples: GSP
     urls: list[str] = []
     client = SparqlClient(Endpoints.of(server.url), on_request=lambda m, u: urls.append(u))
     push_store(seed, client, chunk=40)
-    assert any("staging" in u for u in urls)
+    assert sum("staging" in u for u in urls) > 2 and any("graph=" in u for u in urls)
+    assert any(u.endswith("/update") for u in urls)  # small graphs packed, MOVE
     remote = RemoteGraph(client)
     graphs = local_graphs(seed)
     assert remote_sizes(remote) == {g: len(t) for g, t in graphs.items()}  # no staging left
 
 
-@pytest.mark.parametrize("kill_at", [2, 7, 12, 20, 33])
+@pytest.mark.parametrize("kill_at", [2, 5, 9, 14, 17, 33, 44, 48])
 def test_a_push_killed_halfway_leaves_whole_or_absent_graphs_and_a_rerun_finishes(
-    server: OxigraphServer, seed: KnowledgeGraph, kill_at: int
+    server: OxigraphServer, seed: KnowledgeGraph, kill_at: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(remote_write, "PACK", 60)  # some graphs packed, the others in chunks
     graphs = local_graphs(seed)
     count = 0
 

@@ -1,0 +1,100 @@
+"""push, pull and load-remote against a real Oxigraph server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cli_helpers import run_main
+from oxigraph_server import OxigraphServer
+from triplehelix.data.loader import seed_path
+from triplehelix.graph.serve import free_port
+from triplehelix.graph.store import KnowledgeGraph
+
+SECRET = "s3cret-do-not-print"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    srv = OxigraphServer(tmp_path / "oxigraph")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def sizes(kg: KnowledgeGraph) -> dict[str, int]:
+    return {
+        g: len(list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
+        for g in kg.graph_names()
+    }
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run_main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_load_remote_then_pull_gives_the_same_graphs(
+    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)
+    assert code == 0, err
+    expected = sizes(KnowledgeGraph.seed())
+    assert f"wrote {len(expected)} graph(s)" in err
+    assert all(f"written: {g}" in err for g in expected)
+    code, out, err = run(capsys, "pull", "--endpoint", server.url, "--list")
+    assert code == 0, err
+    listed = {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
+    assert listed == expected
+    code, _, err = run(capsys, "pull", "--endpoint", server.url, "--store", str(tmp_path / "c"))
+    assert code == 0, err
+    with KnowledgeGraph(tmp_path / "c", read_only=True) as kg:
+        assert sizes(kg) == expected
+
+
+def test_push_a_store_with_the_endpoint_from_the_environment(
+    server: OxigraphServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = tmp_path / "kg"
+    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
+    monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", server.url)
+    monkeypatch.setenv("TH_PW", SECRET)
+    code, out, err = run(
+        capsys, "push", "--store", str(store), "--user", "me", "--password-env", "TH_PW"
+    )
+    assert code == 0, err
+    assert SECRET not in out + err
+    with KnowledgeGraph(store, read_only=True) as kg:
+        n = len(sizes(kg))
+    assert f"wrote {n} graph(s)" in err
+    code, _, err = run(capsys, "push", "--store", str(store))  # only meta is appended again
+    assert code == 0 and f"wrote 1 graph(s)" in err and f"{n - 1} already there" in err
+    assert err.count("written: ") == 1 and "written: https://w3id.org/triplehelix/graph/meta" in err
+
+
+def test_errors_are_one_line_with_a_status(
+    server: OxigraphServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TH_PW", raising=False)
+    code, _, err = run(
+        capsys, "pull", "--endpoint", server.url, "--list", "--user", "u", "--password-env", "TH_PW"
+    )
+    assert code == 2 and "TH_PW is not set [no-password]" in err
+    code, _, err = run(
+        capsys, "pull", "--endpoint", server.url, "--store", str(tmp_path / "x"),
+        "--graph", "https://example.org/nothing",
+    )  # fmt: skip
+    assert code == 5 and "[no-such-graph]" in err and "Traceback" not in err
+    dead = f"http://127.0.0.1:{free_port()}"
+    code, _, err = run(capsys, "pull", "--endpoint", dead, "--list", "--retries", "0")
+    assert code == 5 and "no answer" in err and "[endpoint-error]" in err

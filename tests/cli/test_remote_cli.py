@@ -75,8 +75,11 @@ def test_push_a_store_with_the_endpoint_from_the_environment(
         n = len(sizes(kg))
     assert f"wrote {n} graph(s)" in err
     code, _, err = run(capsys, "push", "--store", str(store))  # only meta is appended again
-    assert code == 0 and f"wrote 1 graph(s)" in err and f"{n - 1} already there" in err
-    assert err.count("written: ") == 1 and "written: https://w3id.org/triplehelix/graph/meta" in err
+    assert code == 0
+    assert "wrote 1 graph(s)" in err
+    assert f"{n - 1} already there" in err
+    assert err.count("written: ") == 1
+    assert "written: https://w3id.org/triplehelix/graph/meta" in err
 
 
 def test_errors_are_one_line_with_a_status(
@@ -89,12 +92,17 @@ def test_errors_are_one_line_with_a_status(
     code, _, err = run(
         capsys, "pull", "--endpoint", server.url, "--list", "--user", "u", "--password-env", "TH_PW"
     )
-    assert code == 2 and "TH_PW is not set [no-password]" in err
+    assert code == 2
+    assert "TH_PW is not set [no-password]" in err
     code, _, err = run(
         capsys, "pull", "--endpoint", server.url, "--store", str(tmp_path / "x"),
         "--graph", "https://example.org/nothing",
     )  # fmt: skip
-    assert code == 5 and "[no-such-graph]" in err and "Traceback" not in err
+    assert code == 5
+    assert "[no-such-graph]" in err
+    assert "Traceback" not in err
     dead = f"http://127.0.0.1:{free_port()}"
     code, _, err = run(capsys, "pull", "--endpoint", dead, "--list", "--retries", "0")
-    assert code == 5 and "no answer" in err and "[endpoint-error]" in err
+    assert code == 5
+    assert "no answer" in err
+    assert "[endpoint-error]" in err

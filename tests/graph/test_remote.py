@@ -108,7 +108,8 @@ def test_select_ask_count_and_bindings(pushed: RemoteGraph, seed: KnowledgeGraph
             ox.NamedNode(one), ox.NamedNode(SKOS_LABEL), None, ox.DefaultGraph()
         )
     }
-    assert {r["l"] for r in rows} == labels and {r["org"] for r in rows} == {one}
+    assert {r["l"] for r in rows} == labels
+    assert {r["org"] for r in rows} == {one}
     assert pushed.ask("ASK { ?o a th:Organization }")
     assert not pushed.ask("ASK { ?o a th:NoSuchClass }")
     n = pushed.select("SELECT (COUNT(*) AS ?n) WHERE { ?s a th:Organization }")[0]["n"]
@@ -137,7 +138,8 @@ def test_a_result_larger_than_a_page_comes_back_whole(
         assert len(requests) == 1 + total // page_size + 1
         assert pages[-1] == total
     else:
-        assert len(requests) == 1 and pages == []
+        assert len(requests) == 1
+        assert pages == []
 
 
 def test_pull_copies_graphs_into_a_store(
@@ -189,7 +191,8 @@ def test_gsp_chunks_go_through_a_staging_graph(
     urls: list[str] = []
     client = SparqlClient(Endpoints.of(server.url), on_request=lambda m, u: urls.append(u))
     push_store(seed, client, chunk=40)
-    assert sum("staging" in u for u in urls) > 2 and any("graph=" in u for u in urls)
+    assert sum("staging" in u for u in urls) > 2
+    assert any("graph=" in u for u in urls)
     assert any(u.endswith("/update") for u in urls)  # small graphs packed, MOVE
     remote = RemoteGraph(client)
     graphs = local_graphs(seed)

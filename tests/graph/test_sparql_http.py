@@ -76,7 +76,8 @@ def test_5xx_gives_up_after_the_retries(scripted: tuple[str, Script]) -> None:
     client = SparqlClient(Endpoints.of(url), retries=2, backoff=0.01)
     with pytest.raises(HttpError) as failed:
         client.query_json("SELECT ?n WHERE {}")
-    assert failed.value.status == 500 and len(script.seen) == 3
+    assert failed.value.status == 500
+    assert len(script.seen) == 3
 
 
 def test_no_server_is_retried_then_reported() -> None:
@@ -90,7 +91,8 @@ def test_no_server_is_retried_then_reported() -> None:
     )
     with pytest.raises(HttpError, match="no answer") as failed:
         client.query_json("ASK {}")
-    assert failed.value.status == 0 and len(tries) == 3
+    assert failed.value.status == 0
+    assert len(tries) == 3
 
 
 def test_queries_are_form_posts_asking_for_json_with_the_prefixes(
@@ -102,7 +104,8 @@ def test_queries_are_form_posts_asking_for_json_with_the_prefixes(
     assert path == "/query"
     assert headers["Content-Type"] == "application/x-www-form-urlencoded"  # never a raw body
     assert headers["Accept"] == "application/sparql-results+json"
-    assert form["format"] == ["json"] and form["returnFormat"] == ["json"]
+    assert form["format"] == ["json"]
+    assert form["returnFormat"] == ["json"]
     assert "PREFIX th: <https://w3id.org/triplehelix/ontology#>" in form["query"][0]
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
 from oxigraph_server import OxigraphServer
+from triplehelix.errors import StoreError
 from triplehelix.graph import remote_write
 from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
 from triplehelix.graph.remote import STAGING, RemoteGraph
@@ -237,3 +239,46 @@ def test_a_push_killed_halfway_leaves_whole_or_absent_graphs_and_a_rerun_finishe
     assert set(again.written) | set(again.skipped) == set(graphs)
     assert remote_sizes(remote) == {g: len(t) for g, t in graphs.items()}
     assert default_count(remote) == len(set().union(*graphs.values()))
+
+
+class CappedClient(SparqlClient):
+    """Cuts every SELECT answer and every GSP GET to ``cap`` rows with status 200, as
+    Virtuoso's ``ResultSetMaxRows`` does."""
+
+    cap = 10
+
+    def gsp(self, method: str, graph: str | None, data: bytes | None = None) -> bytes:
+        answer = super().gsp(method, graph, data)
+        if method == "GET":
+            return b"".join(answer.splitlines(keepends=True)[: self.cap])
+        return answer
+
+    def query_json(self, sparql: str) -> dict[str, Any]:
+        data = super().query_json(sparql)
+        if "results" in data:
+            data["results"]["bindings"] = data["results"]["bindings"][: self.cap]
+        return data
+
+
+def test_a_capped_server_is_read_whole_in_pages_below_the_cap(
+    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+) -> None:
+    graphs = local_graphs(seed)
+    requests: list[str] = []
+    capped = CappedClient(pushed.client.endpoints, on_request=lambda m, u: requests.append(m))
+    with KnowledgeGraph(tmp_path / "copy") as kg:
+        pull_graphs(RemoteGraph(capped, page_size=9), kg)
+        assert local_graphs(kg) == graphs
+    assert len(requests) > sum(map(len, graphs.values())) // 9  # read in pages of 9
+    rows = RemoteGraph(capped, page_size=9).select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert len(rows) == sum(map(len, graphs.values()))
+
+
+def test_a_cap_below_the_page_size_is_detected_not_trusted(
+    pushed: RemoteGraph, tmp_path: Path
+) -> None:
+    capped = CappedClient(pushed.client.endpoints)
+    with KnowledgeGraph(tmp_path / "copy") as kg, pytest.raises(StoreError) as failed:
+        pull_graphs(RemoteGraph(capped, page_size=100), kg)
+    assert failed.value.code == "truncated-result"
+    assert "of" in failed.value.message

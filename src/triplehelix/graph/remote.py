@@ -35,6 +35,13 @@ _PROLOGUE_RE = re.compile(
     r"\A(?:\s+|#[^\n]*\n|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE
 )
 _FORM_RE = re.compile(r"\A\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_STRINGS = re.compile(  # IRIs, strings and comments: where a keyword is not a keyword
+    r"<[^<>\s]*>"
+    r'|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|#[^\n]*"
+)
+_MODIFIERS = re.compile(r"\b(LIMIT|OFFSET|ORDER\s+BY)\b", re.IGNORECASE)
 _BAD_IRI = re.compile(r'[<>"{}|^`\\\s]')
 Row = dict[str, Any]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -116,19 +123,20 @@ class RemoteGraph:
         Raises:
             QueryError: CONSTRUCT/DESCRIBE (not supported remotely) or a refused query.
         """
-        text = _with_bindings(sparql, bindings)
-        head, body = _split_prologue(text)
+        values = _values_block(bindings)
+        head, body = _split_prologue(sparql)
         form = _FORM_RE.match(body)
         kind = form.group(1).upper() if form else ""
         if kind == "ASK":
-            return bool(self.client.query_json(PROLOGUE + text).get("boolean"))
+            answer = self.client.query_json(f"{PROLOGUE}{sparql}\n{values}")
+            return bool(answer.get("boolean"))
         if kind != "SELECT":
             raise QueryError(
                 "only SELECT and ASK queries run on a remote store",
                 code="remote-query-form",
                 hint="write CONSTRUCT results as a SELECT of ?s ?p ?o",
             )
-        names, rows = self._paged(head, body)
+        names, rows = self._paged(head, body, values)
         return RemoteSolutions(names, [{n: _term(r.get(n)) for n in names} for r in rows])
 
     def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
@@ -168,21 +176,28 @@ class RemoteGraph:
 
     # -- paging -------------------------------------------------------------------------------
 
-    def _paged(self, head: str, body: str) -> tuple[list[str], list[dict[str, Any]]]:
-        """Every row of a SELECT, read in ordered pages when it has more than one page."""
-        names, rows = self._page(head, f"SELECT * WHERE {{ {body}\n}} LIMIT {self.page_size + 1}")
+    def _paged(self, head: str, body: str, values: str) -> tuple[list[str], list[Row]]:
+        """Every row of a SELECT, read in ordered pages when it has more than one page.
+
+        Solution modifiers are appended to the query itself when it has none of its own
+        (servers plan that best); otherwise the query becomes a subquery.
+        """
+        direct = _appendable(body)
+
+        def text(modifiers: str, projection: str = "*") -> str:
+            if direct:
+                return f"{body}\n{modifiers}\n{values}"
+            return f"SELECT {projection} WHERE {{ {body}\n{values}\n}} {modifiers}"
+
+        names, rows = self._page(head, text(f"LIMIT {self.page_size + 1}"))
         names = _projection(body) or names  # `SELECT *` outside may reorder the columns
         if len(rows) <= self.page_size:
             return names, rows
-        order = " ".join(f"?{n}" for n in names) or "?_"
-        projection = " ".join(f"?{n}" for n in names) or "*"
+        order = " ".join(f"?{n}" for n in names)
         rows = []
         while True:
-            page = (
-                f"SELECT {projection} WHERE {{ {body}\n}} ORDER BY {order} "
-                f"LIMIT {self.page_size} OFFSET {len(rows)}"
-            )
-            _, got = self._page(head, page)
+            modifiers = f"ORDER BY {order} LIMIT {self.page_size} OFFSET {len(rows)}"
+            _, got = self._page(head, text(modifiers, order))
             rows.extend(got)
             if self.progress is not None:
                 self.progress(len(rows))
@@ -207,12 +222,29 @@ def check_iri(iri: str) -> str:
     return iri
 
 
-def _with_bindings(sparql: str, bindings: Mapping[str, str | int] | None) -> str:
+def _values_block(bindings: Mapping[str, str | int] | None) -> str:
     if not bindings:
-        return sparql
+        return ""
     from triplehelix.graph.store import _values  # the same VALUES block as the local store
 
-    return sparql + "\n" + _values(bindings)
+    return _values(bindings)
+
+
+def _appendable(body: str) -> bool:
+    """Whether LIMIT/ORDER BY can simply follow the query (it has no modifiers of its own
+    and does not end in a VALUES block).
+
+    >>> _appendable("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s")
+    True
+    >>> _appendable("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5")
+    False
+    >>> _appendable('SELECT ?s WHERE { ?s <http://x#limit> "LIMIT 5" }  # LIMIT')
+    True
+    """
+    code = _STRINGS.sub('""', body)
+    if _MODIFIERS.search(code):
+        return False
+    return not re.search(r"\}\s*VALUES\b[^{}]*\{[^{}]*\}\s*$", code, re.IGNORECASE)
 
 
 def _projection(body: str) -> list[str]:

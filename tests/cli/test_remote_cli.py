@@ -106,3 +106,35 @@ def test_errors_are_one_line_with_a_status(
     assert code == 5
     assert "no answer" in err
     assert "[endpoint-error]" in err
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ["--saved", "partners-of", "--param", "org=ektu"],
+        ["--saved", "org-portfolio", "--param", "org=ektu"],
+        ["SELECT ?o ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l } ORDER BY ?o ?l"],
+        ["CONSTRUCT { ?o a th:Organization } WHERE { ?o a th:Organization }", "--format", "nt"],
+    ],
+)
+def test_query_endpoint_answers_as_the_local_store(
+    server: OxigraphServer, capsys: pytest.CaptureFixture[str], query: list[str]
+) -> None:
+    assert run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)[0] == 0
+    fmt = [] if "--format" in query else ["--format", "csv"]
+    code, local, err = run(capsys, "query", *query, *fmt)
+    assert code == 0, err
+    code, far, err = run(capsys, "query", *query, *fmt, "--endpoint", server.url)
+    assert code == 0, err
+    assert len(local.splitlines()) > 1
+    assert sorted(far.splitlines()) == sorted(local.splitlines())
+
+
+def test_query_endpoint_ask_exits_by_answer(
+    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)[0] == 0
+    yes = run(capsys, "query", "ASK { ?o a th:Organization }", "--endpoint", server.url)
+    no = run(capsys, "query", "ASK { ?o a th:Nothing }", "--endpoint", server.url)
+    assert (yes[0], yes[1].strip()) == (0, "true")
+    assert (no[0], no[1].strip()) == (1, "false")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -21,6 +21,7 @@ from triplehelix.errors import InvalidDataError, UsageError
 if TYPE_CHECKING:
     from triplehelix.graph.remote_write import PushReport
     from triplehelix.graph.sparql_http import SparqlClient
+    from triplehelix.graph.store import KnowledgeGraph
 
 __all__ = ["load_remote", "pull", "push"]
 
@@ -79,6 +80,16 @@ def make_client(**opts: Any) -> SparqlClient:
     return SparqlClient(
         ends, opts["user"], password, timeout=opts["timeout"], retries=opts["retries"]
     )
+
+
+def open_remote(endpoint: str, timeout: float = 60.0) -> KnowledgeGraph:
+    """A RemoteGraph on ``endpoint`` for code written against ``KnowledgeGraph`` (it has the
+    same read interface: ``select``, ``ask``, ``query``, ``store.query``; duck typing)."""
+    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+
+    remote = RemoteGraph(SparqlClient(Endpoints.of(endpoint), timeout=timeout))
+    return cast("KnowledgeGraph", remote)
 
 
 def _shared(opts: dict[str, Any]) -> dict[str, Any]:

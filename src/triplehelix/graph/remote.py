@@ -15,6 +15,7 @@ back, the query is read again as ``ORDER BY`` every projected variable with
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -23,10 +24,10 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from triplehelix.errors import QueryError
-from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+from triplehelix.graph.sparql_http import N_TRIPLES, Endpoints, SparqlClient
 from triplehelix.ontology.namespace import PREFIXES
 
-__all__ = ["STAGING", "GraphReader", "RemoteGraph", "RemoteSolutions", "check_iri"]
+__all__ = ["STAGING", "GraphReader", "RemoteGraph", "RemoteSolutions", "RemoteStore", "check_iri"]
 
 STAGING = "urn:triplehelix:staging:"
 """Graphs named with this prefix hold half-written uploads; readers never list them."""
@@ -107,6 +108,12 @@ class RemoteGraph:
         """A RemoteGraph on ``url`` (Oxigraph layout for a bare ``http://host:port``)."""
         page_size = options.pop("page_size", 5000)
         return cls(SparqlClient(Endpoints.of(url), **options), page_size=page_size)
+
+    @property
+    def store(self) -> RemoteStore:
+        """A stand-in for the embedded ``pyoxigraph.Store`` where code queries it directly
+        (``graph.query.run_query``, saved-query parameters): ``store.query(text)``."""
+        return RemoteStore(self)
 
     @property
     def location(self) -> str:
@@ -208,7 +215,41 @@ class RemoteGraph:
         data = self.client.query_json(PROLOGUE + head + text)
         names = list(data.get("head", {}).get("vars", []))
         rows = data.get("results", {}).get("bindings", [])
+        for row in rows:  # Virtuoso's legacy spelling of a typed literal
+            for term in row.values():
+                if term.get("type") == "typed-literal":
+                    term["type"] = "literal"
         return names, rows
+
+
+class RemoteStore:
+    """``store.query(text)`` answered by the server, as real pyoxigraph results.
+
+    SELECT results are paged like ``RemoteGraph.select``; CONSTRUCT and DESCRIBE come back
+    as a list of triples (read as N-Triples, not paged).
+    """
+
+    def __init__(self, graph: RemoteGraph) -> None:
+        self.graph = graph
+
+    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> Any:
+        """Run a read-only query; ``prefixes`` are the project's and already declared."""
+        head, body = _split_prologue(sparql)
+        form = _FORM_RE.match(body)
+        kind = form.group(1).upper() if form else ""
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            form_data = {"query": PROLOGUE + sparql}
+            data = self.graph.client.request(
+                "POST", self.graph.client.endpoints.query, form=form_data, accept=N_TRIPLES
+            )
+            return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+        if kind == "ASK":
+            answer = self.graph.client.query_json(PROLOGUE + sparql)
+            doc: dict[str, Any] = {"head": {}, "boolean": bool(answer.get("boolean"))}
+        else:
+            names, rows = self.graph._paged(head, body, "")
+            doc = {"head": {"vars": names}, "results": {"bindings": rows}}
+        return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
 
 
 def check_iri(iri: str) -> str:

@@ -138,3 +138,20 @@ def test_query_endpoint_ask_exits_by_answer(
     no = run(capsys, "query", "ASK { ?o a th:Nothing }", "--endpoint", server.url)
     assert (yes[0], yes[1].strip()) == (0, "true")
     assert (no[0], no[1].strip()) == (1, "false")
+
+
+def test_map_endpoint_draws_the_server_graph(
+    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    assert run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)[0] == 0
+    far, local = tmp_path / "far.html", tmp_path / "local.html"
+    code, _, err = run(capsys, "map", "--focus", "ektu", "--endpoint", server.url, "-o", str(far))
+    assert code == 0, err
+    assert run(capsys, "map", "--focus", "ektu", "-o", str(local))[0] == 0
+    ids = re.compile(r'"(?:id|from|to)":\s*"([^"]+)"')
+    nodes = sorted(ids.findall(far.read_text(encoding="utf-8")))
+    assert nodes == sorted(ids.findall(local.read_text(encoding="utf-8")))
+    assert len(nodes) > 2
+    assert f"data: {server.url}" in far.read_text(encoding="utf-8")

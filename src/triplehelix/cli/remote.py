@@ -88,8 +88,13 @@ def open_remote(endpoint: str, timeout: float = 60.0) -> KnowledgeGraph:
     from triplehelix.graph.remote import RemoteGraph
     from triplehelix.graph.sparql_http import Endpoints, SparqlClient
 
-    remote = RemoteGraph(SparqlClient(Endpoints.of(endpoint), timeout=timeout))
-    return cast("KnowledgeGraph", remote)
+    client = SparqlClient(Endpoints.of(endpoint), timeout=timeout)
+    return cast("KnowledgeGraph", RemoteGraph(client, progress=_progress))
+
+
+def _progress(rows: int) -> None:
+    """Progress of a long (paged) read, on stderr."""
+    err.print(f"  read {rows:,} rows…", markup=False)
 
 
 def _shared(opts: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +172,7 @@ def pull(
     from triplehelix.graph.remote_write import pull_graphs
     from triplehelix.graph.store import KnowledgeGraph
 
-    remote = RemoteGraph(make_client(**_shared(opts)), page_size=page_size)
+    remote = RemoteGraph(make_client(**_shared(opts)), page_size=page_size, progress=_progress)
     if list_:
         for name, n in sorted(remote.graph_sizes().items()):
             click.echo(f"{n}\t{name}")

@@ -109,6 +109,13 @@ def test_queries_are_form_posts_asking_for_json_with_the_prefixes(
     assert "PREFIX th: <https://w3id.org/triplehelix/ontology#>" in form["query"][0]
 
 
+def test_credentials_in_the_url_are_refused_without_repeating_them() -> None:
+    with pytest.raises(UsageError) as refused:
+        Endpoints.of("http://me:hunter2@127.0.0.1:7878")
+    assert refused.value.code == "credentials-in-url"
+    assert "hunter2" not in refused.value.message + (refused.value.hint or "")
+
+
 def test_endpoint_urls() -> None:
     with pytest.raises(UsageError, match="not an http"):
         Endpoints.of("ftp://example.org/sparql")

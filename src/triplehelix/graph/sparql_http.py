@@ -55,6 +55,12 @@ class Endpoints:
             UsageError: the URL is not http(s).
         """
         parts = urllib.parse.urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            raise UsageError(  # the URL is not repeated: it holds a secret
+                "the endpoint URL holds credentials, which would end up in shell history",
+                code="credentials-in-url",
+                hint="use --user and --password-env VAR (or the prompt) instead",
+            )
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(
                 f"{url!r}: not an http(s) endpoint URL",

@@ -123,3 +123,66 @@ def test_endpoint_urls() -> None:
     assert virtuoso == Endpoints(
         "http://127.0.0.1:8890/sparql", "http://127.0.0.1:8890/sparql", "http://127.0.0.1:8890/crud"
     )
+
+
+@pytest.fixture
+def digest_server() -> Iterator[tuple[str, list[int]]]:
+    """Answers only requests carrying a valid Digest response for user ``me`` (as Virtuoso's
+    ``/sparql-auth`` does); records each status it sent."""
+    import hashlib
+    import re
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    statuses: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            fields = dict(re.findall(r'(\w+)="?([^",]+)"?', self.headers.get("Authorization", "")))
+            ha1 = md5(f"me:SPARQL:{SECRET}")
+            ha2 = md5(f"POST:{fields.get('uri', '')}")
+            parts = [fields.get(k, "") for k in ("nonce", "nc", "cnonce", "qop")]
+            ok = fields.get("response") == md5(":".join([ha1, *parts, ha2]))
+            status = 200 if ok and fields.get("username") == "me" else 401
+            statuses.append(status)
+            self.send_response(status)
+            if status == 401:
+                self.send_header(
+                    "WWW-Authenticate", 'Digest realm="SPARQL", nonce="n0nce", qop="auth"'
+                )
+            body = OK if status == 200 else b""
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql-auth", statuses
+    server.shutdown()
+    server.server_close()
+
+
+SECRET = "digest-s3cret"
+
+
+def test_digest_auth_is_answered(digest_server: tuple[str, list[int]]) -> None:
+    url, statuses = digest_server
+    client = SparqlClient(Endpoints.of(url), user="me", password=SECRET, retries=0)
+    assert client.query_json("SELECT ?n WHERE {}")["results"]["bindings"] == []
+    assert statuses == [401, 200]  # challenged, then answered with the Digest response
+
+
+def test_a_wrong_password_is_a_store_error_without_the_password(
+    digest_server: tuple[str, list[int]],
+) -> None:
+    url, _ = digest_server
+    client = SparqlClient(Endpoints.of(url), user="me", password="wrong-pw", retries=0)
+    with pytest.raises(HttpError) as refused:
+        client.query_json("SELECT ?n WHERE {}")
+    assert refused.value.status == 401
+    assert "wrong-pw" not in refused.value.message + (refused.value.hint or "")

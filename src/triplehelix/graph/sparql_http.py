@@ -108,10 +108,7 @@ class SparqlClient:
             for url in (self.endpoints.query, self.endpoints.update, self.endpoints.gsp):
                 if url:
                     manager.add_password(None, url, self.user, self.password or "")
-            handlers += [
-                urllib.request.HTTPDigestAuthHandler(manager),
-                urllib.request.HTTPBasicAuthHandler(manager),
-            ]
+            handlers += [_DigestAuth(manager), _BasicAuth(manager)]
         self._opener = urllib.request.build_opener(*handlers)
 
     # -- the SPARQL 1.1 Protocol --------------------------------------------------------------
@@ -210,8 +207,33 @@ class SparqlClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+class _ClosingAuth:
+    """Closes the 401 answer an auth handler replaced by a retry (urllib leaves it open)."""
+
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        try:
+            result = super().http_error_401(req, fp, code, msg, headers)  # type: ignore[misc]
+        except BaseException:
+            fp.close()
+            raise
+        if result is not None:
+            fp.close()
+        return result
+
+
+class _DigestAuth(_ClosingAuth, urllib.request.HTTPDigestAuthHandler):
+    pass
+
+
+class _BasicAuth(_ClosingAuth, urllib.request.HTTPBasicAuthHandler):
+    pass
+
+
 def _http_failure(exc: urllib.error.HTTPError, method: str, url: str) -> HttpError:
-    detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
+    try:
+        detail = exc.read(500).decode("utf-8", "replace").strip().splitlines()
+    finally:
+        exc.close()
     text = f"{method} {_where(url)}: HTTP {exc.code}"
     if detail:
         text += f": {detail[0][:300]}"

@@ -7,10 +7,12 @@ SELECTs against the server. The server keeps the layout of the embedded store: o
 graph per source record plus ``meta``, ``ontology`` and ``vocab``, and the default graph
 holding the set union of them all (``graph.remote_write`` writes it that way).
 
-Large SELECTs are paged: the first request asks for ``page_size + 1`` rows; if more come
-back, the query is read again as ``ORDER BY`` every projected variable with
-``LIMIT``/``OFFSET`` pages, so a server cap on result rows (Virtuoso's
-``ResultSetMaxRows``) cannot silently cut the answer as long as ``page_size`` is below it.
+Large SELECTs are checked and, where needed, paged: the first request asks for
+``page_size + 1`` rows; if more come back, the rows are counted (``COUNT(*)``, one row) and
+the whole answer is asked for; if it is short of the count (a server cap on result rows,
+like Virtuoso's ``ResultSetMaxRows``), the query is read again as ``ORDER BY`` every
+projected variable with ``LIMIT``/``OFFSET`` pages, which cannot be cut as long as
+``page_size`` is below the cap.
 """
 
 from __future__ import annotations
@@ -199,6 +201,15 @@ class RemoteGraph:
         names, rows = self._page(head, text(f"LIMIT {self.page_size + 1}"))
         names = _projection(body) or names  # `SELECT *` outside may reorder the columns
         if len(rows) <= self.page_size:
+            return names, rows
+        # More than a page: count the rows (one aggregate row, never capped), then try the
+        # whole answer at once; only a short answer (a capping server) is read in pages.
+        counted = f"SELECT (COUNT(*) AS ?rows) WHERE {{ {body}\n{values}\n}}"
+        total = int(self._page(head, counted)[1][0]["rows"]["value"])
+        _, rows = self._page(head, text(""))
+        if len(rows) == total:
+            if self.progress is not None:
+                self.progress(total)
             return names, rows
         order = " ".join(f"?{n}" for n in names)
         rows = []

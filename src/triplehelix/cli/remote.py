@@ -53,6 +53,13 @@ def endpoint_options(func: F) -> F:
         click.option(
             "--retries", type=int, default=3, show_default=True, help="Retries on 5xx/no answer."
         ),
+        click.option(
+            "--union-graph",
+            default=None,
+            metavar="IRI",
+            help="Keep the union of the graphs in this graph and query it as the default "
+            "graph (Virtuoso, whose default graph is a bag of every graph).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -77,8 +84,17 @@ def make_client(**opts: Any) -> SparqlClient:
         else:
             password = click.prompt(f"Password for {opts['user']}", hide_input=True)
     ends = Endpoints.of(opts["endpoint"], opts["update_endpoint"], opts["gsp_endpoint"])
+    if opts["union_graph"] is not None:
+        from triplehelix.graph.remote import check_iri
+
+        check_iri(opts["union_graph"])
     return SparqlClient(
-        ends, opts["user"], password, timeout=opts["timeout"], retries=opts["retries"]
+        ends,
+        opts["user"],
+        password,
+        timeout=opts["timeout"],
+        retries=opts["retries"],
+        union_graph=opts["union_graph"],
     )
 
 
@@ -99,7 +115,7 @@ def _progress(rows: int) -> None:
 
 def _shared(opts: dict[str, Any]) -> dict[str, Any]:
     keys = ("endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env")
-    return {k: opts.pop(k) for k in (*keys, "timeout", "retries")}
+    return {k: opts.pop(k) for k in (*keys, "timeout", "retries", "union_graph")}
 
 
 def _say(report: PushReport, endpoint: str) -> None:

@@ -26,13 +26,15 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from triplehelix.errors import QueryError
-from triplehelix.graph.sparql_http import N_TRIPLES, Endpoints, SparqlClient
+from triplehelix.graph.sparql_http import Endpoints, SparqlClient
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = ["STAGING", "GraphReader", "RemoteGraph", "RemoteSolutions", "RemoteStore", "check_iri"]
 
 STAGING = "urn:triplehelix:staging:"
 """Graphs named with this prefix hold half-written uploads; readers never list them."""
+SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localhost:")
+"""Virtuoso's own graphs: never listed as the project's."""
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _PROLOGUE_RE = re.compile(
     r"\A(?:\s+|#[^\n]*\n|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE
@@ -169,7 +171,12 @@ class RemoteGraph:
     def graph_sizes(self) -> dict[str, int]:
         """Triples in each named graph (half-written staging graphs left out)."""
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return {r["g"]: int(r["n"]) for r in rows if not str(r["g"]).startswith(STAGING)}
+        union = self.client.union_graph
+        return {
+            r["g"]: int(r["n"])
+            for r in rows
+            if not str(r["g"]).startswith((STAGING, *SYSTEM_GRAPHS)) and r["g"] != union
+        }
 
     def graph_names(self) -> list[str]:
         """Every named graph holding triples, sorted (staging graphs left out)."""
@@ -177,6 +184,9 @@ class RemoteGraph:
 
     def __len__(self) -> int:
         """Quads in the named graphs and the default graph, as ``len(KnowledgeGraph)``."""
+        if self.client.union_graph is not None:
+            default = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            return sum(self.graph_sizes().values()) + int(default[0]["n"])
         rows = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
             "{ GRAPH ?g { ?s ?p ?o } FILTER(!STRSTARTS(STR(?g), STR(<" + STAGING + ">))) } }"
@@ -249,10 +259,7 @@ class RemoteStore:
         form = _FORM_RE.match(body)
         kind = form.group(1).upper() if form else ""
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            form_data = {"query": PROLOGUE + sparql}
-            data = self.graph.client.request(
-                "POST", self.graph.client.endpoints.query, form=form_data, accept=N_TRIPLES
-            )
+            data = self.graph.client.query_triples(PROLOGUE + sparql)
             return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
         if kind == "ASK":
             answer = self.graph.client.query_json(PROLOGUE + sparql)

@@ -132,7 +132,7 @@ def _flush(client: SparqlClient, pack: list[tuple[str, list[bytes]]], report: Pu
     if not pack:
         return
     every = b"\n".join(line for _, lines in pack for line in lines).decode()
-    ops = [f"INSERT DATA {{\n{every}\n}}"]  # the default graph: the union
+    ops = [_insert(client.union_graph, every)]  # the union: default graph or union graph
     for name, lines in pack:
         body = b"\n".join(lines).decode()
         if name not in APPEND_ONLY:
@@ -158,6 +158,12 @@ def _write(
     _write_update(client, name, lines)
 
 
+def _insert(graph: str | None, triples: str) -> str:
+    if graph is None:
+        return f"INSERT DATA {{\n{triples}\n}}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}"
+
+
 def _has_bnodes(lines: list[bytes]) -> bool:
     return any(b"_:" in line for line in lines)
 
@@ -171,8 +177,8 @@ def _chunks(lines: list[bytes], size: int) -> list[bytes]:
 
 def _write_gsp(client: SparqlClient, name: str, lines: list[bytes], chunk: int) -> None:
     parts = _chunks(lines, chunk)
-    for part in parts:
-        client.gsp("POST", None, part)  # the default graph: the union, appended (a set)
+    for part in parts:  # the union (default graph or union graph), appended: a set
+        client.gsp("POST", client.union_graph, part)
     if name in APPEND_ONLY:
         for part in parts:
             client.gsp("POST", name, part)
@@ -190,7 +196,7 @@ def _write_gsp(client: SparqlClient, name: str, lines: list[bytes], chunk: int) 
 def _write_update(client: SparqlClient, name: str, lines: list[bytes]) -> None:
     batches = [b"\n".join(b) for b in _batches(lines)]
     for batch in batches:
-        client.update(f"INSERT DATA {{\n{batch.decode()}\n}}")
+        client.update(_insert(client.union_graph, batch.decode()))
     if name in APPEND_ONLY:
         for batch in batches:
             client.update(f"INSERT DATA {{ GRAPH <{name}> {{\n{batch.decode()}\n}} }}")

@@ -15,6 +15,7 @@ What servers do in the wild decides the details (README "Scaling out"):
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -25,7 +26,7 @@ from typing import Any
 
 from triplehelix.errors import QueryError, StoreError, UsageError
 
-__all__ = ["Endpoints", "HttpError", "SparqlClient"]
+__all__ = ["Endpoints", "HttpError", "SparqlClient", "graph_by_variable"]
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -91,6 +92,10 @@ class SparqlClient:
         timeout: seconds to wait for each answer.
         retries: further attempts after a connection error or a 5xx answer.
         backoff: seconds before the first retry, doubled each time.
+        union_graph: where the union of the named graphs is kept instead of the server's
+            default graph, and which queries name as their default graph
+            (``default-graph-uri``). For servers whose default graph is something else
+            already: Virtuoso's is a bag of all graphs, its own included.
     """
 
     endpoints: Endpoints
@@ -99,6 +104,7 @@ class SparqlClient:
     timeout: float = 60.0
     retries: int = 3
     backoff: float = 0.5
+    union_graph: str | None = None
     on_request: Callable[[str, str], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -120,7 +126,7 @@ class SparqlClient:
             QueryError: the server refused the query (4xx).
             HttpError: the server is unreachable or failing (after the retries).
         """
-        form = {"query": sparql, "format": "json", "returnFormat": "json"}
+        form = self._form(sparql) | {"format": "json", "returnFormat": "json"}
         try:
             body = self.request("POST", self.endpoints.query, form=form, accept=JSON_RESULTS)
         except HttpError as exc:
@@ -136,6 +142,17 @@ class SparqlClient:
                 hint="is this a SPARQL endpoint? (Oxigraph: http://host:port)",
             ) from exc
         return data
+
+    def query_triples(self, sparql: str) -> bytes:
+        """N-Triples answer of a CONSTRUCT or DESCRIBE (form POST)."""
+        return self.request("POST", self.endpoints.query, form=self._form(sparql), accept=N_TRIPLES)
+
+    def _form(self, sparql: str) -> dict[str, str]:
+        if self.union_graph is None:
+            return {"query": sparql}
+        # With a default-graph-uri, Virtuoso matches `GRAPH <iri> { ... }` against nothing
+        # (while `GRAPH ?g` still sees every graph): name the graph through a variable.
+        return {"query": graph_by_variable(sparql), "default-graph-uri": self.union_graph}
 
     def update(self, text: str) -> None:
         """Run SPARQL Update text (a direct ``application/sparql-update`` body)."""
@@ -227,6 +244,36 @@ class _DigestAuth(_ClosingAuth, urllib.request.HTTPDigestAuthHandler):
 
 class _BasicAuth(_ClosingAuth, urllib.request.HTTPBasicAuthHandler):
     pass
+
+
+_GRAPH_IRI = re.compile(
+    r"(?P<keep><[^<>\s]*>"  # IRIs, strings and comments are kept as they are
+    r'|"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|#[^\n]*)"
+    r"|\bGRAPH\s*<(?P<iri>[^<>\s]*)>\s*\{",
+    re.IGNORECASE,
+)
+
+
+def graph_by_variable(sparql: str) -> str:
+    """``GRAPH <iri> {`` rewritten as ``GRAPH ?_thgN { VALUES ?_thgN { <iri> }`` (same answers).
+
+    >>> graph_by_variable('SELECT * { GRAPH <urn:g> { ?s ?p "GRAPH <urn:x> {" } }')
+    'SELECT * { GRAPH ?_thg1 { VALUES ?_thg1 { <urn:g> } ?s ?p "GRAPH <urn:x> {" } }'
+    """
+    count = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group("keep") is not None:
+            return match.group(0)
+        count += 1
+        return f"GRAPH ?_thg{count} {{ VALUES ?_thg{count} {{ <{match.group('iri')}> }}"
+
+    return _GRAPH_IRI.sub(swap, sparql)
 
 
 def _http_failure(exc: urllib.error.HTTPError, method: str, url: str) -> HttpError:

@@ -155,3 +155,45 @@ def test_map_endpoint_draws_the_server_graph(
     assert nodes == sorted(ids.findall(local.read_text(encoding="utf-8")))
     assert len(nodes) > 2
     assert f"data: {server.url}" in far.read_text(encoding="utf-8")
+
+
+def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finishes(
+    server: OxigraphServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from triplehelix.graph import remote_write
+    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.sparql_http import SparqlClient
+
+    store = tmp_path / "kg"
+    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
+    monkeypatch.setattr(remote_write, "PACK", 60)  # several requests, so the cut falls inside
+    calls = 0
+    send = SparqlClient.request
+
+    def dying(self: SparqlClient, *args: object, **kwargs: object) -> bytes:
+        nonlocal calls
+        calls += 1
+        if calls == 6:
+            server.kill()
+        return send(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SparqlClient, "request", dying)
+    args = ["push", "--store", str(store), "--endpoint", server.url, "--retries", "1"]
+    code, _, err = run(capsys, *args)
+    assert code == 5
+    assert "[endpoint-error]" in err
+    said = {line.split("written: ")[1] for line in err.splitlines() if "written: " in line}
+    monkeypatch.setattr(SparqlClient, "request", send)
+    server.start()
+    with KnowledgeGraph(store, read_only=True) as kg:
+        expected = sizes(kg)
+    there = RemoteGraph.connect(server.url).graph_sizes()
+    assert said == set(there)  # exactly the graphs on the server, each whole
+    assert all(there[g] == expected[g] for g in there)
+    assert 0 < len(said) < len(expected)
+    code, _, err = run(capsys, *args)
+    assert code == 0, err
+    assert RemoteGraph.connect(server.url).graph_sizes() == expected

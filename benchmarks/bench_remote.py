@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -78,6 +79,20 @@ def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orgs", type=int, default=2000)
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--virtuoso", action="store_true", help="Also a private Virtuoso.")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="th-bench-remote-"))
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # stores of several GB at M scale
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
+    """Every path on the records of ``args``, in ``tmp``; prints the table."""
     import json
 
     import pyoxigraph as ox
@@ -88,13 +103,7 @@ def main() -> None:
     from triplehelix.graph.sparql_http import Endpoints, SparqlClient
     from triplehelix.graph.store import KnowledgeGraph
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=2000)
-    parser.add_argument("--projects", type=int, default=1000)
-    parser.add_argument("--virtuoso", action="store_true", help="Also a private Virtuoso.")
-    args = parser.parse_args()
     sizes = (args.orgs, args.projects)
-    tmp = Path(tempfile.mkdtemp(prefix="th-bench-remote-"))
     data = tmp / "records.jsonl"
     data.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(*sizes)),

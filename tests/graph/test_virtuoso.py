@@ -118,8 +118,10 @@ def test_update_only_in_batches(
     client = client_for(virtuoso, gsp=False)
     report = push_store(seed, client, replace=True)
     assert report.protocol == "update"
-    sizes = RemoteGraph(client, page_size=CAP // 2).graph_sizes()
-    assert sizes == {g: len(t) for g, t in local_graphs(seed).items()}
+    remote = RemoteGraph(client, page_size=CAP // 2)
+    assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
+    assert len(remote) == len(seed)  # the union graph holds each triple once
+    assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
 
 
 def test_a_wrong_password_is_refused(virtuoso: VirtuosoServer) -> None:
@@ -128,3 +130,19 @@ def test_a_wrong_password_is_refused(virtuoso: VirtuosoServer) -> None:
         client.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
     assert refused.value.status == 401
     assert "not-the-password" not in refused.value.message
+
+
+def test_graph_store_protocol_writes_and_staged_chunks(
+    virtuoso: VirtuosoServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote_write, "PACK", 25)  # most graphs by GSP PUT, one request each
+    urls: list[str] = []
+    client = client_for(virtuoso)
+    client.on_request = lambda method, url: urls.append(f"{method} {url}")
+    push_store(seed, client, replace=True, chunk=100)  # vocab and ontology: staged + MOVE
+    assert any(u.startswith("PUT") and "staging" in u for u in urls)
+    assert sum(u.startswith("PUT") for u in urls) > 5
+    remote = RemoteGraph(client, page_size=CAP // 2)
+    assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
+    assert len(remote) == len(seed)  # the union graph holds each triple once
+    assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]

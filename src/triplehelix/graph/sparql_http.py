@@ -173,7 +173,8 @@ class SparqlClient:
         query = urllib.parse.urlencode({"graph": graph} if graph else {"default": ""})
         url = f"{self.endpoints.gsp}?{query}"
         content = N_TRIPLES if data is not None else None
-        return self.request(method, url, body=data, content=content, accept=N_TRIPLES)
+        accept = N_TRIPLES if method == "GET" else None  # Virtuoso: 406 on a write with it
+        return self.request(method, url, body=data, content=content, accept=accept)
 
     # -- transport ----------------------------------------------------------------------------
 

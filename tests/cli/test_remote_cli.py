@@ -197,3 +197,31 @@ def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finis
     code, _, err = run(capsys, *args)
     assert code == 0, err
     assert RemoteGraph.connect(server.url).graph_sizes() == expected
+
+
+def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
+    server: OxigraphServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.sparql_http import SparqlClient
+
+    store = tmp_path / "kg"
+    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
+    seen: list[str] = []
+    send = SparqlClient.request
+
+    def spy(self: SparqlClient, method: str, url: str, **kwargs: object) -> bytes:
+        seen.append(url)
+        return send(self, method, url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SparqlClient, "request", spy)
+    code, _, err = run(
+        capsys, "push", "--store", str(store), "--endpoint", server.url, "--pack", "0"
+    )
+    assert code == 0, err
+    assert not any(u.endswith("/update") for u in seen)  # no Update request at all
+    with KnowledgeGraph(store, read_only=True) as kg:
+        assert RemoteGraph.connect(server.url).graph_sizes() == sizes(kg)

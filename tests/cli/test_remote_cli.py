@@ -225,3 +225,22 @@ def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
     assert not any(u.endswith("/update") for u in seen)  # no Update request at all
     with KnowledgeGraph(store, read_only=True) as kg:
         assert RemoteGraph.connect(server.url).graph_sizes() == sizes(kg)
+
+
+def test_query_endpoint_refuses_updates(
+    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    args = ["query", text, "--allow-update", "--endpoint", server.url]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "[bad-update]" in err
+    code, _, err = run(capsys, "query", text, "--endpoint", server.url)  # read-only by default
+    assert code == 6
+    assert not remote_has(server.url, "ASK { <urn:a> <urn:b> <urn:c> }")
+
+
+def remote_has(url: str, ask: str) -> bool:
+    from triplehelix.graph.remote import RemoteGraph
+
+    return RemoteGraph.connect(url).ask(ask)

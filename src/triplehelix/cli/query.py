@@ -171,6 +171,8 @@ def query(
     else:
         body, source = _read(text, file)
         if allow_update and scan(body).update:
+            if endpoint is not None:
+                raise UsageError("--allow-update works on a local --store only", code="bad-update")
             _update(store, body, source, allow_service)
             return
     if endpoint is not None:

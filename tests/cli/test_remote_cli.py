@@ -17,6 +17,15 @@ from triplehelix.graph.store import KnowledgeGraph
 SECRET = "s3cret-do-not-print"
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests never read the machine's own config file or endpoint variable."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(path))
+    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
+    return path
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[OxigraphServer]:
     srv = OxigraphServer(tmp_path / "oxigraph")
@@ -244,3 +253,30 @@ def remote_has(url: str, ask: str) -> bool:
     from triplehelix.graph.remote import RemoteGraph
 
     return RemoteGraph.connect(url).ask(ask)
+
+
+def test_the_endpoint_from_the_config_file(
+    server: OxigraphServer, no_user_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "pull", "--list")
+    assert code == 2
+    assert "[no-endpoint]" in err
+    no_user_config.write_text(f'[remote]\nendpoint = "{server.url}"\nretries = 0\n')
+    assert run(capsys, "load-remote", str(seed_path()))[0] == 0
+    code, out, err = run(capsys, "pull", "--list")
+    assert code == 0, err
+    assert len(out.splitlines()) == len(KnowledgeGraph.seed().graph_names())
+
+
+def test_a_config_file_holding_a_password_is_refused_without_printing_it(
+    server: OxigraphServer, no_user_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_user_config.write_text(f'[remote]\nendpoint = "{server.url}"\npassword = "{SECRET}"\n')
+    code, out, err = run(capsys, "pull", "--list")
+    assert code == 2
+    assert "[password-in-config]" in err
+    assert SECRET not in out + err
+    no_user_config.write_text("[remote]\nendpont = 1\n")
+    code, _, err = run(capsys, "pull", "--list")
+    assert code == 2
+    assert "unknown key(s): endpont" in err

@@ -34,9 +34,9 @@ def endpoint_options(func: F) -> F:
         click.option(
             "--endpoint",
             envvar="TRIPLEHELIX_ENDPOINT",
-            required=True,
+            default=None,
             help="Server URL: http://host:port (Oxigraph layout) or a query endpoint URL. "
-            "Default: $TRIPLEHELIX_ENDPOINT.",
+            "Default: $TRIPLEHELIX_ENDPOINT, else `endpoint` in the config file.",
         ),
         click.option("--update-endpoint", default=None, help="SPARQL Update URL, if separate."),
         click.option("--gsp-endpoint", default=None, help="Graph Store Protocol URL, if any."),
@@ -47,12 +47,8 @@ def endpoint_options(func: F) -> F:
             metavar="VAR",
             help="Environment variable holding the password (else a prompt when --user).",
         ),
-        click.option(
-            "--timeout", type=float, default=60.0, show_default=True, help="Seconds per request."
-        ),
-        click.option(
-            "--retries", type=int, default=3, show_default=True, help="Retries on 5xx/no answer."
-        ),
+        click.option("--timeout", type=float, default=None, help="Seconds per request [60]."),
+        click.option("--retries", type=int, default=None, help="Retries on 5xx/no answer [3]."),
         click.option(
             "--union-graph",
             default=None,
@@ -66,9 +62,65 @@ def endpoint_options(func: F) -> F:
     return func
 
 
+DEFAULTS = {"timeout": 60.0, "retries": 3}
+CONFIG_KEYS = frozenset(
+    {"endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env", "union_graph"}
+    | set(DEFAULTS)
+)
+
+
+def config_path() -> Path:
+    """``$TRIPLEHELIX_CONFIG``, else ``$XDG_CONFIG_HOME/triplehelix/config.toml``."""
+    if os.environ.get("TRIPLEHELIX_CONFIG"):
+        return Path(os.environ["TRIPLEHELIX_CONFIG"])
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(home) / "triplehelix" / "config.toml"
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The ``[remote]`` table of a TOML config file (empty if there is no file).
+
+    Raises:
+        UsageError: the file does not parse, has unknown keys, or holds a password.
+    """
+    import tomllib
+
+    if not path.is_file():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("remote", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not valid TOML: {exc}", code="bad-config") from exc
+    if "password" in table:
+        raise UsageError(
+            f"{path}: [remote] holds a password",
+            code="password-in-config",
+            hint='name an environment variable instead: password_env = "VAR"',
+        )
+    unknown = sorted(set(table) - CONFIG_KEYS)
+    if unknown:
+        raise UsageError(
+            f"{path}: [remote] has unknown key(s): {', '.join(unknown)}",
+            code="bad-config",
+            hint=f"known keys: {', '.join(sorted(CONFIG_KEYS))}",
+        )
+    return dict(table)
+
+
 def make_client(**opts: Any) -> SparqlClient:
-    """A client from the shared options."""
+    """A client from the shared options; what they leave unset comes from the config file."""
     from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+
+    config = read_config(config_path())
+    for key in CONFIG_KEYS:
+        if opts.get(key) is None:
+            opts[key] = config.get(key, DEFAULTS.get(key))
+    if opts["endpoint"] is None:
+        raise UsageError(
+            "no endpoint",
+            code="no-endpoint",
+            hint=f"give --endpoint URL, set TRIPLEHELIX_ENDPOINT, or endpoint in {config_path()}",
+        )
 
     password = None
     if opts["user"] is not None:

@@ -43,6 +43,7 @@ from triplehelix.cli.info import demo, stats  # noqa: E402
 from triplehelix.cli.mapping import map_  # noqa: E402
 from triplehelix.cli.query import query  # noqa: E402
 from triplehelix.cli.records import load, unload, validate  # noqa: E402
+from triplehelix.cli.remote import load_remote, pull, push  # noqa: E402
 from triplehelix.cli.serve import serve  # noqa: E402
 
 _COMMANDS = (
@@ -58,6 +59,9 @@ _COMMANDS = (
     resolve,
     analyze,
     unload,
+    push,
+    pull,
+    load_remote,
 )
 for _command in _COMMANDS:
     cli.add_command(_command)

@@ -125,6 +125,7 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
 )
 @click.option("--allow-update", is_flag=True, help="Run SPARQL Update on a writable --store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (queries other endpoints).")
+@click.option("--endpoint", default=None, help="Ask a SPARQL 1.1 server instead (Scaling out).")
 @store_option
 def query(
     text: str | None,
@@ -137,6 +138,7 @@ def query(
     timeout: float,
     allow_update: bool,
     allow_service: bool,
+    endpoint: str | None,
     store: Path | None,
 ) -> None:
     chosen = [n for n, v in (("TEXT", text), ("-f", file), ("--saved", saved)) if v is not None]
@@ -169,9 +171,16 @@ def query(
     else:
         body, source = _read(text, file)
         if allow_update and scan(body).update:
+            if endpoint is not None:
+                raise UsageError("--allow-update works on a local --store only", code="bad-update")
             _update(store, body, source, allow_service)
             return
-    kg = open_graph(store)
+    if endpoint is not None:
+        from triplehelix.cli.remote import open_remote
+
+        kg = open_remote(endpoint, timeout)
+    else:
+        kg = open_graph(store)
     result = run_query(
         kg, body, _params(params), timeout=timeout, allow_service=allow_service, source=source
     )

@@ -1,0 +1,292 @@
+"""Commands for a remote SPARQL 1.1 server: push, pull, load-remote.
+
+The endpoint comes from ``--endpoint`` or the ``TRIPLEHELIX_ENDPOINT`` variable. A password
+comes only from the environment variable named by ``--password-env`` or from a prompt; it is
+never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+
+from triplehelix.cli.common import help_text, stdin_format_option
+from triplehelix.cli.output import err
+from triplehelix.errors import InvalidDataError, UsageError
+
+if TYPE_CHECKING:
+    from triplehelix.graph.remote_write import PushReport
+    from triplehelix.graph.sparql_http import SparqlClient
+    from triplehelix.graph.store import KnowledgeGraph
+
+__all__ = ["load_remote", "pull", "push"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def endpoint_options(func: F) -> F:
+    """The options every remote command shares."""
+    options = [
+        click.option(
+            "--endpoint",
+            envvar="TRIPLEHELIX_ENDPOINT",
+            default=None,
+            help="Server URL: http://host:port (Oxigraph layout) or a query endpoint URL. "
+            "Default: $TRIPLEHELIX_ENDPOINT, else `endpoint` in the config file.",
+        ),
+        click.option("--update-endpoint", default=None, help="SPARQL Update URL, if separate."),
+        click.option("--gsp-endpoint", default=None, help="Graph Store Protocol URL, if any."),
+        click.option("--user", default=None, help="User name (Basic or Digest auth)."),
+        click.option(
+            "--password-env",
+            default=None,
+            metavar="VAR",
+            help="Environment variable holding the password (else a prompt when --user).",
+        ),
+        click.option("--timeout", type=float, default=None, help="Seconds per request [60]."),
+        click.option("--retries", type=int, default=None, help="Retries on 5xx/no answer [3]."),
+        click.option(
+            "--union-graph",
+            default=None,
+            metavar="IRI",
+            help="Keep the union of the graphs in this graph and query it as the default "
+            "graph (Virtuoso, whose default graph is a bag of every graph).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+DEFAULTS = {"timeout": 60.0, "retries": 3}
+CONFIG_KEYS = frozenset(
+    {"endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env", "union_graph"}
+    | set(DEFAULTS)
+)
+
+
+def config_path() -> Path:
+    """``$TRIPLEHELIX_CONFIG``, else ``$XDG_CONFIG_HOME/triplehelix/config.toml``."""
+    if os.environ.get("TRIPLEHELIX_CONFIG"):
+        return Path(os.environ["TRIPLEHELIX_CONFIG"])
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(home) / "triplehelix" / "config.toml"
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The ``[remote]`` table of a TOML config file (empty if there is no file).
+
+    Raises:
+        UsageError: the file does not parse, has unknown keys, or holds a password.
+    """
+    import tomllib
+
+    if not path.is_file():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("remote", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not valid TOML: {exc}", code="bad-config") from exc
+    if "password" in table:
+        raise UsageError(
+            f"{path}: [remote] holds a password",
+            code="password-in-config",
+            hint='name an environment variable instead: password_env = "VAR"',
+        )
+    unknown = sorted(set(table) - CONFIG_KEYS)
+    if unknown:
+        raise UsageError(
+            f"{path}: [remote] has unknown key(s): {', '.join(unknown)}",
+            code="bad-config",
+            hint=f"known keys: {', '.join(sorted(CONFIG_KEYS))}",
+        )
+    return dict(table)
+
+
+def make_client(**opts: Any) -> SparqlClient:
+    """A client from the shared options; what they leave unset comes from the config file."""
+    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+
+    config = read_config(config_path())
+    for key in CONFIG_KEYS:
+        if opts.get(key) is None:
+            opts[key] = config.get(key, DEFAULTS.get(key))
+    if opts["endpoint"] is None:
+        raise UsageError(
+            "no endpoint",
+            code="no-endpoint",
+            hint=f"give --endpoint URL, set TRIPLEHELIX_ENDPOINT, or endpoint in {config_path()}",
+        )
+
+    password = None
+    if opts["user"] is not None:
+        var = opts["password_env"]
+        if var is not None:
+            password = os.environ.get(var)
+            if password is None:
+                raise UsageError(
+                    f"the variable {var} is not set",
+                    code="no-password",
+                    hint=f"export {var}=… (the password is read from it, never printed)",
+                )
+        else:
+            password = click.prompt(f"Password for {opts['user']}", hide_input=True)
+    ends = Endpoints.of(opts["endpoint"], opts["update_endpoint"], opts["gsp_endpoint"])
+    if opts["union_graph"] is not None:
+        from triplehelix.graph.remote import check_iri
+
+        check_iri(opts["union_graph"])
+    return SparqlClient(
+        ends,
+        opts["user"],
+        password,
+        timeout=opts["timeout"],
+        retries=opts["retries"],
+        union_graph=opts["union_graph"],
+    )
+
+
+def open_remote(endpoint: str, timeout: float = 60.0) -> KnowledgeGraph:
+    """A RemoteGraph on ``endpoint`` for code written against ``KnowledgeGraph`` (it has the
+    same read interface: ``select``, ``ask``, ``query``, ``store.query``; duck typing)."""
+    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+
+    client = SparqlClient(Endpoints.of(endpoint), timeout=timeout)
+    return cast("KnowledgeGraph", RemoteGraph(client, progress=_progress))
+
+
+def _progress(rows: int) -> None:
+    """Progress of a long (paged) read, on stderr."""
+    err.print(f"  read {rows:,} rows…", markup=False)
+
+
+def _shared(opts: dict[str, Any]) -> dict[str, Any]:
+    keys = ("endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env")
+    return {k: opts.pop(k) for k in (*keys, "timeout", "retries", "union_graph")}
+
+
+def _say(report: PushReport, endpoint: str) -> None:
+    err.print(
+        f"wrote {len(report.written)} graph(s), {report.triples} triples, to {endpoint} "
+        f"by {report.protocol}; {len(report.skipped)} already there",
+        markup=False,
+    )
+    for name in report.written:
+        err.print(f"  written: {name}", markup=False)
+
+
+def _push(
+    kg: Any, client: SparqlClient, replace: bool, endpoint: str, pack: int | None = None
+) -> None:
+    from triplehelix.graph.remote_write import push_store
+    from triplehelix.graph.sparql_http import HttpError
+
+    try:
+        report = push_store(kg, client, replace=replace, pack=pack)
+    except HttpError as exc:
+        partial = getattr(exc, "report", None)
+        if partial is not None and partial.written:
+            _say(partial, endpoint)
+        raise
+    _say(report, endpoint)
+
+
+@click.command(
+    help=help_text(
+        "Copy an on-disk store's named graphs (records, meta, ontology, vocabulary) to a "
+        "SPARQL 1.1 server, one graph at a time: each is whole or absent, and the server's "
+        "default graph holds their union. Re-run to finish an interrupted push.",
+        "triplehelix push --store kg --endpoint http://127.0.0.1:7878",
+        "TRIPLEHELIX_ENDPOINT=http://127.0.0.1:7878 triplehelix push --store kg --replace",
+    )
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The store folder to copy.",
+)
+@click.option("--replace", is_flag=True, help="Rewrite graphs that look complete already.")
+@click.option(
+    "--pack",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Graphs up to this many triples go several to one Update request (default 500; "
+    "0: one Graph Store request per graph, faster on Virtuoso).",
+)
+@endpoint_options
+def push(store: Path, replace: bool, pack: int | None, **opts: Any) -> None:
+    from triplehelix.graph.store import KnowledgeGraph
+
+    client = make_client(**_shared(opts))
+    kg = KnowledgeGraph(store, read_only=True)
+    _push(kg, client, replace, client.endpoints.query, pack)
+
+
+@click.command(
+    help=help_text(
+        "Copy named graphs from a SPARQL 1.1 server into an on-disk store (created if "
+        "missing), reading in pages and checking each graph's count.",
+        "triplehelix pull --endpoint http://127.0.0.1:7878 --store copy",
+        "triplehelix pull --endpoint URL --store copy --graph https://w3id.org/triplehelix/meta",
+        "triplehelix pull --endpoint URL --list",
+    )
+)
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--graph", "graphs", multiple=True, help="Graph IRI to copy (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="Only list the server's graphs.")
+@click.option("--page-size", type=int, default=5000, show_default=True, help="Rows per page.")
+@endpoint_options
+def pull(
+    store: Path | None, graphs: Sequence[str], list_: bool, page_size: int, **opts: Any
+) -> None:
+    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.remote_write import pull_graphs
+    from triplehelix.graph.store import KnowledgeGraph
+
+    remote = RemoteGraph(make_client(**_shared(opts)), page_size=page_size, progress=_progress)
+    if list_:
+        for name, n in sorted(remote.graph_sizes().items()):
+            click.echo(f"{n}\t{name}")
+        return
+    if store is None:
+        raise UsageError("pull needs --store DIR (or --list)", code="missing-store")
+    with KnowledgeGraph(store) as kg:
+        report = pull_graphs(remote, kg, graphs or None)
+    total = sum(report.graphs.values())
+    err.print(f"pulled {len(report.graphs)} graph(s), {total} triples, into {store}", markup=False)
+
+
+@click.command(
+    name="load-remote",
+    help=help_text(
+        "Validate records (and RDF files) and write them to a SPARQL 1.1 server, graph by "
+        "graph, as `load` writes them to a store. Invalid data writes nothing.",
+        "triplehelix load-remote data/ --endpoint http://127.0.0.1:7878",
+        "triplehelix load-remote data/ --endpoint URL --user me --password-env TH_PASSWORD",
+    ),
+)
+@click.argument("data", nargs=-1, required=True)
+@click.option("--shacl", is_flag=True, help="Refuse data that breaks the SHACL shapes.")
+@stdin_format_option
+@endpoint_options
+def load_remote(data: Sequence[str], shacl: bool, stdin_format: str | None, **opts: Any) -> None:
+    from triplehelix.data.loader import load_records
+    from triplehelix.graph.store import KnowledgeGraph
+
+    client = make_client(**_shared(opts))
+    rs = load_records(data, stdin_format=stdin_format)
+    if shacl:
+        from triplehelix.graph.checks import check_graph
+
+        check = check_graph(rs)
+        if check.violations:
+            raise InvalidDataError(check.violations)
+    kg = KnowledgeGraph()  # in memory: the records become graphs exactly as in `load`
+    kg.load(rs)
+    _push(kg, client, False, client.endpoints.query)

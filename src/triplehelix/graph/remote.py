@@ -1,0 +1,365 @@
+"""A knowledge graph on a remote SPARQL 1.1 server, read with the same calls as the local one.
+
+``RemoteGraph`` has the read interface the views and statistics use on ``KnowledgeGraph``
+(``select``, ``ask``, ``query``, ``count_of``, ``graph_names``, ``len``), so
+``network.coparticipation_graph(remote)`` or ``stats.collect_stats(remote)`` run the same
+SELECTs against the server. The server keeps the layout of the embedded store: one named
+graph per source record plus ``meta``, ``ontology`` and ``vocab``, and the default graph
+holding the set union of them all (``graph.remote_write`` writes it that way).
+
+Large SELECTs are checked and, where needed, paged: the first request asks for
+``page_size + 1`` rows; if more come back, the rows are counted (``COUNT(*)``, one row) and
+the whole answer is asked for; if it is short of the count (a server cap on result rows,
+like Virtuoso's ``ResultSetMaxRows``), the query is read again as ``ORDER BY`` every
+projected variable with ``LIMIT``/``OFFSET`` pages, which cannot be cut as long as
+``page_size`` is below the cap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from triplehelix.errors import QueryError
+from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+from triplehelix.ontology.namespace import PREFIXES
+
+__all__ = ["STAGING", "GraphReader", "RemoteGraph", "RemoteSolutions", "RemoteStore", "check_iri"]
+
+STAGING = "urn:triplehelix:staging:"
+"""Graphs named with this prefix hold half-written uploads; readers never list them."""
+SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localhost:")
+"""Virtuoso's own graphs: never listed as the project's."""
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_PROLOGUE_RE = re.compile(
+    r"\A(?:\s+|#[^\n]*\n|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE
+)
+_FORM_RE = re.compile(r"\A\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_STRINGS = re.compile(  # IRIs, strings and comments: where a keyword is not a keyword
+    r"<[^<>\s]*>"
+    r'|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|#[^\n]*"
+)
+_MODIFIERS = re.compile(r"\b(LIMIT|OFFSET|ORDER\s+BY)\b", re.IGNORECASE)
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\s]')
+Row = dict[str, Any]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class GraphReader(Protocol):
+    """What the views and statistics need of a graph: ``KnowledgeGraph`` and ``RemoteGraph``."""
+
+    def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
+        """SELECT rows of Python values."""
+
+    def ask(self, sparql: str) -> bool:
+        """An ASK answer."""
+
+    def graph_names(self) -> list[str]:
+        """Every named graph, sorted."""
+
+    def __len__(self) -> int:
+        """Quads in all graphs."""
+
+
+class RemoteSolutions:
+    """SELECT solutions shaped like pyoxigraph's: ``.variables`` and rows indexed by name."""
+
+    def __init__(self, names: list[str], rows: list[dict[str, Term | None]]) -> None:
+        self.variables = [ox.Variable(n) for n in names]
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[dict[str, Term | None]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class RemoteGraph:
+    """The triplehelix graph on a SPARQL 1.1 server.
+
+    Args:
+        client: the HTTP client (endpoints, credentials, timeouts, retries).
+        page_size: rows per page of a large SELECT; keep it below the server's row cap.
+        progress: called with the rows read so far after each page of a paged read.
+
+    >>> RemoteGraph.connect("http://127.0.0.1:7878").client.endpoints.query
+    'http://127.0.0.1:7878/query'
+    """
+
+    path = None  # no local folder (``stats`` reports the location as the URL)
+
+    def __init__(
+        self,
+        client: SparqlClient,
+        *,
+        page_size: int = 5000,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be positive")
+        self.client, self.page_size, self.progress = client, page_size, progress
+
+    @classmethod
+    def connect(cls, url: str, **options: Any) -> RemoteGraph:
+        """A RemoteGraph on ``url`` (Oxigraph layout for a bare ``http://host:port``)."""
+        page_size = options.pop("page_size", 5000)
+        return cls(SparqlClient(Endpoints.of(url), **options), page_size=page_size)
+
+    @property
+    def store(self) -> RemoteStore:
+        """A stand-in for the embedded ``pyoxigraph.Store`` where code queries it directly
+        (``graph.query.run_query``, saved-query parameters): ``store.query(text)``."""
+        return RemoteStore(self)
+
+    @property
+    def location(self) -> str:
+        """The query endpoint URL."""
+        return self.client.endpoints.query
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def query(
+        self, sparql: str, bindings: Mapping[str, str | int] | None = None
+    ) -> RemoteSolutions | bool:
+        """A SELECT's solutions (pyoxigraph terms) or an ASK's answer.
+
+        Raises:
+            QueryError: CONSTRUCT/DESCRIBE (not supported remotely) or a refused query.
+        """
+        values = _values_block(bindings)
+        head, body = _split_prologue(sparql)
+        form = _FORM_RE.match(body)
+        kind = form.group(1).upper() if form else ""
+        if kind == "ASK":
+            answer = self.client.query_json(f"{PROLOGUE}{sparql}\n{values}")
+            return bool(answer.get("boolean"))
+        if kind != "SELECT":
+            raise QueryError(
+                "only SELECT and ASK queries run on a remote store",
+                code="remote-query-form",
+                hint="write CONSTRUCT results as a SELECT of ?s ?p ?o",
+            )
+        names, rows = self._paged(head, body, values)
+        return RemoteSolutions(names, [{n: _term(r.get(n)) for n in names} for r in rows])
+
+    def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
+        """SELECT rows as dicts of Python values (as ``KnowledgeGraph.select`` gives)."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, RemoteSolutions):
+            raise QueryError("select() needs a SELECT query", code="not-select")
+        names = [v.value for v in result.variables]
+        return [{n: _python(row[n]) for n in names} for row in result]
+
+    def ask(self, sparql: str) -> bool:
+        """Answer of an ASK query."""
+        return bool(self.query(sparql))
+
+    def count_of(self, cls: str) -> int:
+        """Number of distinct instances of a class (prefixed name or IRI)."""
+        term = f"<{check_iri(cls)}>" if "://" in cls else cls
+        rows = self.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {term} }}")
+        return int(rows[0]["n"])
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples in each named graph (half-written staging graphs left out)."""
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        union = self.client.union_graph
+        return {
+            r["g"]: int(r["n"])
+            for r in rows
+            if not str(r["g"]).startswith((STAGING, *SYSTEM_GRAPHS)) and r["g"] != union
+        }
+
+    def graph_names(self) -> list[str]:
+        """Every named graph holding triples, sorted (staging graphs left out)."""
+        return sorted(self.graph_sizes())
+
+    def __len__(self) -> int:
+        """Quads in the named graphs and the default graph, as ``len(KnowledgeGraph)``."""
+        if self.client.union_graph is not None:
+            default = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            return sum(self.graph_sizes().values()) + int(default[0]["n"])
+        rows = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
+            "{ GRAPH ?g { ?s ?p ?o } FILTER(!STRSTARTS(STR(?g), STR(<" + STAGING + ">))) } }"
+        )
+        return int(rows[0]["n"])
+
+    # -- paging -------------------------------------------------------------------------------
+
+    def _paged(self, head: str, body: str, values: str) -> tuple[list[str], list[Row]]:
+        """Every row of a SELECT, read in ordered pages when it has more than one page.
+
+        Solution modifiers are appended to the query itself when it has none of its own
+        (servers plan that best); otherwise the query becomes a subquery.
+        """
+        direct = _appendable(body)
+
+        def text(modifiers: str, projection: str = "*") -> str:
+            if direct:
+                return f"{body}\n{modifiers}\n{values}"
+            return f"SELECT {projection} WHERE {{ {body}\n{values}\n}} {modifiers}"
+
+        names, rows = self._page(head, text(f"LIMIT {self.page_size + 1}"))
+        names = _projection(body) or names  # `SELECT *` outside may reorder the columns
+        if len(rows) <= self.page_size:
+            return names, rows
+        # More than a page: count the rows (one aggregate row, never capped), then try the
+        # whole answer at once; only a short answer (a capping server) is read in pages.
+        counted = f"SELECT (COUNT(*) AS ?rows) WHERE {{ {body}\n{values}\n}}"
+        total = int(self._page(head, counted)[1][0]["rows"]["value"])
+        _, rows = self._page(head, text(""))
+        if len(rows) == total:
+            if self.progress is not None:
+                self.progress(total)
+            return names, rows
+        order = " ".join(f"?{n}" for n in names)
+        rows = []
+        while True:
+            modifiers = f"ORDER BY {order} LIMIT {self.page_size} OFFSET {len(rows)}"
+            _, got = self._page(head, text(modifiers, order))
+            rows.extend(got)
+            if self.progress is not None:
+                self.progress(len(rows))
+            if len(got) < self.page_size:
+                return names, rows
+
+    def _page(self, head: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
+        data = self.client.query_json(PROLOGUE + head + text)
+        names = list(data.get("head", {}).get("vars", []))
+        rows = data.get("results", {}).get("bindings", [])
+        for row in rows:  # Virtuoso's legacy spelling of a typed literal
+            for term in row.values():
+                if term.get("type") == "typed-literal":
+                    term["type"] = "literal"
+        return names, rows
+
+
+class RemoteStore:
+    """``store.query(text)`` answered by the server, as real pyoxigraph results.
+
+    SELECT results are paged like ``RemoteGraph.select``; CONSTRUCT and DESCRIBE come back
+    as a list of triples (read as N-Triples, not paged).
+    """
+
+    def __init__(self, graph: RemoteGraph) -> None:
+        self.graph = graph
+
+    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> Any:
+        """Run a read-only query; ``prefixes`` are the project's and already declared."""
+        head, body = _split_prologue(sparql)
+        form = _FORM_RE.match(body)
+        kind = form.group(1).upper() if form else ""
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            data = self.graph.client.query_triples(PROLOGUE + sparql)
+            return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+        if kind == "ASK":
+            answer = self.graph.client.query_json(PROLOGUE + sparql)
+            doc: dict[str, Any] = {"head": {}, "boolean": bool(answer.get("boolean"))}
+        else:
+            names, rows = self.graph._paged(head, body, "")
+            doc = {"head": {"vars": names}, "results": {"bindings": rows}}
+        return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
+
+
+def check_iri(iri: str) -> str:
+    """``iri`` if it can go between ``<…>`` in SPARQL, else a QueryError.
+
+    >>> check_iri("https://example.org/g1")
+    'https://example.org/g1'
+    """
+    if not iri or ":" not in iri or _BAD_IRI.search(iri):
+        raise QueryError(f"not an IRI: {iri!r}", code="bad-iri", hint="give a full IRI")
+    return iri
+
+
+def _values_block(bindings: Mapping[str, str | int] | None) -> str:
+    if not bindings:
+        return ""
+    from triplehelix.graph.store import _values  # the same VALUES block as the local store
+
+    return _values(bindings)
+
+
+def _appendable(body: str) -> bool:
+    """Whether LIMIT/ORDER BY can simply follow the query (it has no modifiers of its own
+    and does not end in a VALUES block).
+
+    >>> _appendable("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s")
+    True
+    >>> _appendable("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5")
+    False
+    >>> _appendable('SELECT ?s WHERE { ?s <http://x#limit> "LIMIT 5" }  # LIMIT')
+    True
+    """
+    code = _STRINGS.sub('""', body)
+    if _MODIFIERS.search(code):
+        return False
+    return not re.search(r"\}\s*VALUES\b[^{}]*\{[^{}]*\}\s*$", code, re.IGNORECASE)
+
+
+def _projection(body: str) -> list[str]:
+    """The variables a SELECT projects, in order (empty for ``SELECT *``).
+
+    >>> _projection("SELECT DISTINCT ?a (COUNT(DISTINCT ?s) AS ?n) ?b WHERE { ?s ?p ?a }")
+    ['a', 'n', 'b']
+    """
+    clause = re.match(r"\s*SELECT\s+(.*?)(?:\bWHERE\b|\{)", body, re.IGNORECASE | re.DOTALL)
+    if clause is None:
+        return []
+    names, depth, after_as = [], 0, False
+    for token in re.findall(r"\(|\)|[?$][A-Za-z0-9_]+|\bAS\b|[^\s()]+", clause.group(1), re.I):
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token[0] in "?$" and (depth == 0 or after_as):
+            names.append(token[1:])
+        after_as = token.upper() == "AS"
+    return names
+
+
+def _split_prologue(text: str) -> tuple[str, str]:
+    """(PREFIX/BASE declarations, the rest) of a query."""
+    match = _PROLOGUE_RE.match(text)
+    end = match.end() if match else 0
+    return text[:end], text[end:]
+
+
+def _term(value: Mapping[str, str] | None) -> Term | None:
+    """A SPARQL JSON term as a pyoxigraph term (``typed-literal`` is Virtuoso's spelling)."""
+    if value is None:
+        return None
+    kind, text = value.get("type"), value.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(text)
+    if kind == "bnode":
+        return ox.BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", text) or None)
+    if "xml:lang" in value:
+        return ox.Literal(text, language=value["xml:lang"])
+    datatype = value.get("datatype")
+    return ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text)
+
+
+def _python(term: Term | None) -> Any:
+    """A term as a plain Python value, as ``graph.store.to_python`` gives."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dtype = term.datatype.value
+        if dtype.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if dtype.endswith("#decimal"):
+            return Decimal(term.value)
+        if dtype.endswith("#boolean"):
+            return term.value in ("true", "1")
+        return term.value
+    return term.value

@@ -1,0 +1,148 @@
+"""The same remote-store suite against a real Virtuoso (Debian's ``virtuoso-opensource``).
+
+A private instance on loopback ports with ``ResultSetMaxRows = 100``, so its silent cap on
+answers is met for real. Skipped where Virtuoso is not installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from triplehelix.graph import remote_write
+from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
+from triplehelix.graph.query import run_query
+from triplehelix.graph.remote import RemoteGraph
+from triplehelix.graph.remote_write import pull_graphs, push_store
+from triplehelix.graph.sparql_http import Endpoints, HttpError, SparqlClient
+from triplehelix.graph.stats import collect_stats
+from triplehelix.graph.store import KnowledgeGraph
+from virtuoso_server import PASSWORD, USER, VirtuosoServer, available
+
+pytestmark = pytest.mark.skipif(
+    not available(), reason="Virtuoso is not installed (apt-get install virtuoso-opensource)"
+)
+CAP = 100
+VOCAB = "https://w3id.org/triplehelix/graph/vocab"
+UNION = "urn:triplehelix:union"
+
+
+def local_graphs(kg: KnowledgeGraph) -> dict[str, set[ox.Triple]]:
+    return {
+        g: {q.triple for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
+        for g in kg.graph_names()
+    }
+
+
+def client_for(
+    server: VirtuosoServer, *, gsp: bool = True, password: str = PASSWORD
+) -> SparqlClient:
+    ends = Endpoints.of(
+        f"{server.url}/sparql-auth", gsp=f"{server.url}/sparql-graph-crud-auth" if gsp else None
+    )
+    return SparqlClient(ends, USER, password, timeout=60, retries=1, union_graph=UNION)
+
+
+@pytest.fixture(scope="module")
+def seed() -> KnowledgeGraph:
+    return KnowledgeGraph.seed()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso") / "db", max_rows=CAP)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pushed(virtuoso: VirtuosoServer, seed: KnowledgeGraph) -> RemoteGraph:
+    client = client_for(virtuoso)
+    report = push_store(seed, client)
+    assert report.protocol == "gsp"
+    return RemoteGraph(client, page_size=CAP // 2)
+
+
+def test_graphs_views_stats_and_queries_match_the_embedded_store(
+    pushed: RemoteGraph, seed: KnowledgeGraph
+) -> None:
+    graphs = local_graphs(seed)
+    assert pushed.graph_sizes() == {g: len(t) for g, t in graphs.items()}
+    assert len(pushed) == len(seed)
+    far, local = coparticipation_graph(pushed), coparticipation_graph(seed)  # type: ignore[arg-type]
+    assert sorted(far.edges(data=True)) == sorted(local.edges(data=True))
+    b_far, b_local = bipartite_graph(pushed), bipartite_graph(seed)  # type: ignore[arg-type]
+    assert sorted(map(sorted, b_far.edges())) == sorted(map(sorted, b_local.edges()))
+    assert node_table(pushed) == node_table(seed)  # type: ignore[arg-type]
+    assert collect_stats(pushed).as_dict() == collect_stats(seed).as_dict()  # type: ignore[arg-type]
+    for name in ("partners-of", "org-portfolio"):
+        a = run_query(pushed, name, {"org": "ektu"}).to_records()  # type: ignore[arg-type]
+        b = run_query(seed, name, {"org": "ektu"}).to_records()
+        assert sorted(map(str, a)) == sorted(map(str, b))
+
+
+def test_the_real_cap_cuts_a_plain_answer_but_not_a_paged_read(
+    pushed: RemoteGraph, seed: KnowledgeGraph
+) -> None:
+    text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VOCAB}> {{ ?s ?p ?o }} }}"
+    expected = len(local_graphs(seed)[VOCAB])
+    assert expected > CAP
+    raw = pushed.client.query_json(text)["results"]["bindings"]
+    assert len(raw) <= CAP + 1  # Virtuoso answered 200 with a cut answer
+    assert len(pushed.select(text)) == expected  # counted, found short, read in pages
+
+
+def test_pull_is_whole_despite_the_cap(
+    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+) -> None:
+    with KnowledgeGraph(tmp_path / "copy") as kg:
+        report = pull_graphs(pushed, kg)
+        assert local_graphs(kg) == local_graphs(seed)
+    assert report.graphs[VOCAB] > CAP
+
+
+def test_a_second_push_skips_whole_graphs(pushed: RemoteGraph, seed: KnowledgeGraph) -> None:
+    again = push_store(seed, pushed.client)
+    assert again.written == ["https://w3id.org/triplehelix/graph/meta"]  # appended to, only
+    assert len(again.skipped) == len(seed.graph_names()) - 1
+
+
+def test_update_only_in_batches(
+    virtuoso: VirtuosoServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote_write, "PACK", 40)  # bigger graphs: staged INSERT DATA + MOVE
+    client = client_for(virtuoso, gsp=False)
+    report = push_store(seed, client, replace=True)
+    assert report.protocol == "update"
+    remote = RemoteGraph(client, page_size=CAP // 2)
+    assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
+    assert len(remote) == len(seed)  # the union graph holds each triple once
+    assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
+
+
+def test_a_wrong_password_is_refused(virtuoso: VirtuosoServer) -> None:
+    client = client_for(virtuoso, password="not-the-password")
+    with pytest.raises(HttpError) as refused:
+        client.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }")
+    assert refused.value.status == 401
+    assert "not-the-password" not in refused.value.message
+
+
+def test_graph_store_protocol_writes_and_staged_chunks(
+    virtuoso: VirtuosoServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote_write, "PACK", 25)  # most graphs by GSP PUT, one request each
+    urls: list[str] = []
+    client = client_for(virtuoso)
+    client.on_request = lambda method, url: urls.append(f"{method} {url}")
+    push_store(seed, client, replace=True, chunk=100)  # vocab and ontology: staged + MOVE
+    assert any(u.startswith("PUT") and "staging" in u for u in urls)
+    assert sum(u.startswith("PUT") for u in urls) > 5
+    remote = RemoteGraph(client, page_size=CAP // 2)
+    assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
+    assert len(remote) == len(seed)  # the union graph holds each triple once
+    assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]

@@ -280,3 +280,28 @@ def test_a_config_file_holding_a_password_is_refused_without_printing_it(
     code, _, err = run(capsys, "pull", "--list")
     assert code == 2
     assert "unknown key(s): endpont" in err
+
+
+@pytest.mark.parametrize("analysis", ["summary", "brokerage", "synergy"])
+def test_analyze_a_remote_store_as_a_local_one(
+    server: OxigraphServer, capsys: pytest.CaptureFixture[str], analysis: str
+) -> None:
+    code, _, err = run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)
+    assert code == 0, err
+    code, local, err = run(capsys, "analyze", analysis, "--format", "json")
+    assert code == 0, err
+    code, remote, err = run(
+        capsys, "analyze", analysis, "--format", "json", "--endpoint", server.url
+    )
+    assert code == 0, err
+    assert remote == local
+
+
+def test_store_and_endpoint_together_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "analyze", "summary", "--store", str(tmp_path), "--endpoint", "http://127.0.0.1:9"
+    )
+    assert code == 2
+    assert "[bad-source]" in err

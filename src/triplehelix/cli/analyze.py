@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from triplehelix.cli.common import help_text, open_graph, store_option
+from triplehelix.cli.common import endpoint_option, help_text, open_source, store_option
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err, print_table
 
@@ -46,7 +46,7 @@ def _cell(value: Any) -> str:
 def _views(store: Path | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
     from triplehelix.graph.network import bipartite_graph, coparticipation_graph
 
-    kg = open_graph(store)
+    kg = open_source(store, options.get("endpoint"))
     filters = filters_from(options)
     graph = coparticipation_graph(kg, filters)
     return (graph, bipartite_graph(kg, filters), kg, filters) if bipartite else graph
@@ -75,6 +75,7 @@ def analyze() -> None:
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 def summary(store: Path | None, fmt: str, **options: Any) -> None:
@@ -92,6 +93,7 @@ def summary(store: Path | None, fmt: str, **options: Any) -> None:
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 @click.option(
@@ -125,6 +127,7 @@ def centrality(
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 @click.option("--seed", type=int, default=42, show_default=True)
@@ -150,6 +153,7 @@ def communities(store: Path | None, fmt: str, seed: int, resolution: float, **op
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
@@ -167,6 +171,7 @@ def brokerage(store: Path | None, fmt: str, top: int, **options: Any) -> None:
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 def mixing(store: Path | None, fmt: str, **options: Any) -> None:
@@ -184,6 +189,7 @@ def mixing(store: Path | None, fmt: str, **options: Any) -> None:
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 @click.option("--by", type=click.Choice(["all", "year"]), default="all", show_default=True)
@@ -191,7 +197,7 @@ def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
     from triplehelix.graph.analytics import synergy as run
     from triplehelix.graph.network import kept_participations, node_table
 
-    kg = open_graph(store)
+    kg = open_source(store, options.get("endpoint"))
     nodes = node_table(kg)
     projects: dict[str, tuple[list[str], Any]] = {}
     for row in kept_participations(kg, filters_from(options), nodes, coparticipation=True):
@@ -209,6 +215,7 @@ def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
     )
 )
 @store_option
+@endpoint_option
 @filter_options
 @format_option
 @click.option("--org", required=True, help="IRI, acronym or name of the organisation.")

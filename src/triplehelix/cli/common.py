@@ -12,7 +12,15 @@ from triplehelix.errors import UsageError
 if TYPE_CHECKING:
     from triplehelix.graph.store import KnowledgeGraph
 
-__all__ = ["check_output", "help_text", "open_graph", "stdin_format_option", "store_option"]
+__all__ = [
+    "check_output",
+    "endpoint_option",
+    "help_text",
+    "open_graph",
+    "open_source",
+    "stdin_format_option",
+    "store_option",
+]
 
 
 def help_text(text: str, *examples: str) -> str:
@@ -43,6 +51,24 @@ def open_graph(store: Path | None, *, read_only: bool = True) -> KnowledgeGraph:
     if store is None:
         return KnowledgeGraph.seed()
     return KnowledgeGraph(store, read_only=read_only)
+
+
+endpoint_option = click.option(
+    "--endpoint",
+    default=None,
+    help="Read a SPARQL 1.1 server's graph instead of a local store (see Scaling out).",
+)
+
+
+def open_source(store: Path | None, endpoint: str | None) -> KnowledgeGraph:
+    """A remote graph at ``endpoint`` if given, else :func:`open_graph` of ``store``."""
+    if endpoint is not None:
+        if store is not None:
+            raise UsageError("give --store or --endpoint, not both", code="bad-source")
+        from triplehelix.cli.remote import open_remote
+
+        return open_remote(endpoint)
+    return open_graph(store)
 
 
 def check_output(target: Path) -> None:

@@ -305,3 +305,22 @@ def test_store_and_endpoint_together_are_refused(
     )
     assert code == 2
     assert "[bad-source]" in err
+
+
+def test_load_with_an_endpoint_writes_the_same_graphs_as_a_store(
+    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "load", str(seed_path()), "--endpoint", server.url)
+    assert code == 0, err
+    code, out, err = run(capsys, "pull", "--endpoint", server.url, "--list")
+    assert code == 0, err
+    listed = {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
+    assert listed == sizes(KnowledgeGraph.seed())
+
+
+def test_load_without_store_or_endpoint_says_what_it_needs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "load", str(seed_path()))
+    assert code == 2
+    assert "load needs --store DIR or a SPARQL endpoint [no-target]" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,8 @@ from triplehelix.cli.common import (
     stdin_format_option,
 )
 from triplehelix.cli.output import err, print_problems
-from triplehelix.errors import InvalidDataError, StoreError
+from triplehelix.cli.remote import endpoint_options
+from triplehelix.errors import InvalidDataError, StoreError, UsageError
 
 __all__ = ["load", "progress_bar", "unload", "validate"]
 
@@ -65,6 +67,7 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
         "triplehelix load data/ --store kg     # validate, then add to ./kg",
         "triplehelix load extra.ttl --store kg",
         "triplehelix load cordis/participations.jsonl --store kg   # replaces an older copy",
+        "triplehelix load data/ --endpoint http://127.0.0.1:7878   # a SPARQL 1.1 server",
     )
 )
 @click.argument("data", nargs=-1, required=True)
@@ -72,14 +75,36 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
     "--store",
     "store",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Store folder (created if missing).",
+    default=None,
+    help="Store folder (created if missing). Without it, the --endpoint server.",
 )
 @click.option("--shacl", is_flag=True, help="Refuse data that breaks the SHACL shapes.")
 @stdin_format_option
-def load(data: Sequence[str], store: Path, shacl: bool, stdin_format: str | None) -> None:
+@endpoint_options
+def load(
+    data: Sequence[str],
+    store: Path | None,
+    shacl: bool,
+    stdin_format: str | None,
+    **remote: Any,
+) -> None:
     from triplehelix.data.loader import load_records
     from triplehelix.graph.store import KnowledgeGraph
+
+    if store is None:  # a remote store: the same graphs, written graph by graph
+        from triplehelix.cli.remote import write_records_remote
+
+        try:
+            write_records_remote(data, shacl, stdin_format, remote)
+        except UsageError as exc:
+            if exc.code != "no-endpoint":
+                raise
+            raise UsageError(
+                "load needs --store DIR or a SPARQL endpoint",
+                code="no-target",
+                hint="give --store DIR, or --endpoint URL (or set TRIPLEHELIX_ENDPOINT)",
+            ) from exc
+        return
 
     if shacl or "-" in data:  # whole in memory: SHACL needs the record set, stdin is read once
         rs = load_records(data, stdin_format=stdin_format)

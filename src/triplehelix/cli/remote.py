@@ -276,6 +276,13 @@ def pull(
 @stdin_format_option
 @endpoint_options
 def load_remote(data: Sequence[str], shacl: bool, stdin_format: str | None, **opts: Any) -> None:
+    write_records_remote(data, shacl, stdin_format, opts)
+
+
+def write_records_remote(
+    data: Sequence[str], shacl: bool, stdin_format: str | None, opts: dict[str, Any]
+) -> None:
+    """What ``load-remote`` and ``load --endpoint`` do: validate, then push graph by graph."""
     from triplehelix.data.loader import load_records
     from triplehelix.graph.store import KnowledgeGraph
 

@@ -44,12 +44,13 @@ def _cell(value: Any) -> str:
 
 
 def _views(store: Path | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
-    from triplehelix.graph.network import bipartite_graph, coparticipation_graph
+    from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
 
     kg = open_source(store, options.get("endpoint"))
     filters = filters_from(options)
-    graph = coparticipation_graph(kg, filters)
-    return (graph, bipartite_graph(kg, filters), kg, filters) if bipartite else graph
+    nodes = node_table(kg)  # one SPARQL read shared by both views
+    graph = coparticipation_graph(kg, filters, nodes)
+    return (graph, bipartite_graph(kg, filters, nodes), kg, filters) if bipartite else graph
 
 
 @click.group(

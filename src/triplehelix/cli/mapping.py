@@ -210,10 +210,10 @@ def map_page(
     table = node_table(kg)
     details = node_details(kg, {k: v["label"] for k, v in table.items()})
     if query is not None:
-        graph = query_graph(kg, query[0], query[1])
+        graph = query_graph(kg, query[0], query[1], table)
         what = f"from {Path(query[1]).name}"
     else:
-        graph = select_view(kg, view, sel, details)
+        graph = select_view(kg, view, sel, details, table)
         what = WHAT[view]
     n = graph.number_of_nodes()
     if n > max_nodes:

@@ -19,6 +19,7 @@ from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.mapdata import Details
 from triplehelix.graph.network import (
     Filters,
+    NodeTable,
     bipartite_graph,
     coparticipation_graph,
     full_graph,
@@ -70,7 +71,13 @@ class Selection:
         return " · ".join(parts)
 
 
-def select_view(kg: KnowledgeGraph, view: str, sel: Selection, details: Details) -> nx.Graph:
+def select_view(
+    kg: KnowledgeGraph,
+    view: str,
+    sel: Selection,
+    details: Details,
+    nodes: NodeTable | None = None,
+) -> nx.Graph:
     """The view ``view`` of ``kg`` narrowed by ``sel``.
 
     Raises:
@@ -84,11 +91,11 @@ def select_view(kg: KnowledgeGraph, view: str, sel: Selection, details: Details)
     """
     filters = Filters(year_from=sel.year_from, year_to=sel.year_to)
     if view == "coparticipation":
-        graph: nx.Graph = coparticipation_graph(kg, filters)
+        graph: nx.Graph = coparticipation_graph(kg, filters, nodes)
     elif view == "bipartite":
-        graph = bipartite_graph(kg, filters)
+        graph = bipartite_graph(kg, filters, nodes)
     elif view == "full":
-        graph = _years_kept(full_graph(kg), filters)
+        graph = _years_kept(full_graph(kg, nodes), filters)
     else:
         raise UsageError(f"unknown view {view!r}", code="bad-view", hint=f"one of {VIEWS}")
     if sel.sector or sel.country:
@@ -166,7 +173,9 @@ def resolve_node(graph: nx.Graph, name: str) -> Any:
     )
 
 
-def query_graph(kg: KnowledgeGraph, sparql: str, where: str) -> nx.Graph:
+def query_graph(
+    kg: KnowledgeGraph, sparql: str, where: str, nodes: NodeTable | None = None
+) -> nx.Graph:
     """A graph from a SELECT returning ``?source ?target`` and optionally ``?weight ?label``.
 
     Node attributes come from ``node_table`` when the IRIs are known nodes.
@@ -197,7 +206,7 @@ def query_graph(kg: KnowledgeGraph, sparql: str, where: str) -> nx.Graph:
             code="bad-map-query",
             hint="e.g. SELECT ?source ?target ?weight WHERE { … }",
         )
-    table = node_table(kg)
+    table = nodes if nodes is not None else node_table(kg)
     graph = nx.Graph()
     for sol in result:
         row = {n: to_python(sol[n]) for n in names}

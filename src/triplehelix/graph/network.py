@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Filters",
+    "NodeTable",
     "bipartite_graph",
     "coparticipation_graph",
     "full_graph",
@@ -171,7 +172,11 @@ class Filters:
         return not (coparticipation and role in EXCLUDED_ROLES and not self.include_funders)
 
 
-def node_table(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
+NodeTable = dict[str, dict[str, Any]]
+"""Node IRI → attributes, as ``node_table`` returns it; the views take one to share it."""
+
+
+def node_table(kg: KnowledgeGraph) -> NodeTable:
     """Attributes of every typed node: label, kind, helix, spheres, country, start, end."""
     out: dict[str, dict[str, Any]] = {}
     for row in kg.select(NODES):
@@ -203,7 +208,7 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def full_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDiGraph:
     """Every typed instance and every IRI-valued link between two of them.
 
     >>> from triplehelix.graph.store import KnowledgeGraph
@@ -211,7 +216,7 @@ def full_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     >>> all("label" in a and "kind" in a for _, a in g.nodes(data=True))
     True
     """
-    nodes = node_table(kg)
+    nodes = nodes if nodes is not None else node_table(kg)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(nodes.items())
     from triplehelix.ontology.report import qname
@@ -223,14 +228,16 @@ def full_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def bipartite_graph(kg: KnowledgeGraph, filters: Filters | None = None) -> nx.Graph:
+def bipartite_graph(
+    kg: KnowledgeGraph, filters: Filters | None = None, nodes: NodeTable | None = None
+) -> nx.Graph:
     """Organisations and the activities they took part in, one edge per pair.
 
     Edge attributes: ``roles`` (sorted, ``;``-joined), ``years`` (``start-end``),
     ``n_sources`` (distinct source records stating the participations).
     """
     filters = filters or Filters()
-    nodes = node_table(kg)
+    nodes = nodes if nodes is not None else node_table(kg)
     graph = nx.Graph()
     for row in kept_participations(kg, filters, nodes, coparticipation=False):
         agent, activity = row["agent"], row["activity"]
@@ -253,7 +260,9 @@ def _years(start: int | None, end: int | None) -> str:
     return str(start) if end in (None, start) else f"{start}-{end}"
 
 
-def coparticipation_graph(kg: KnowledgeGraph, filters: Filters | None = None) -> nx.Graph:
+def coparticipation_graph(
+    kg: KnowledgeGraph, filters: Filters | None = None, nodes: NodeTable | None = None
+) -> nx.Graph:
     """Organisation–organisation graph; ``weight`` = number of shared activities.
 
     Edge attributes: ``weight``, ``projects`` (sorted activity IRIs, space-joined) and
@@ -265,7 +274,7 @@ def coparticipation_graph(kg: KnowledgeGraph, filters: Filters | None = None) ->
     True
     """
     filters = filters or Filters()
-    nodes = node_table(kg)
+    nodes = nodes if nodes is not None else node_table(kg)
     members: dict[str, set[str]] = defaultdict(set)
     for row in kept_participations(kg, filters, nodes, coparticipation=True):
         members[row["activity"]].add(row["agent"])

@@ -94,7 +94,7 @@ class RemoteGraph:
     'http://127.0.0.1:7878/query'
     """
 
-    path = None  # no local folder (``stats`` reports the location as the URL)
+    path = None  # no local folder: ``stats`` reports ``location`` (the query URL)
 
     def __init__(
         self,

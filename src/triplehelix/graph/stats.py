@@ -86,7 +86,7 @@ def collect_stats(kg: KnowledgeGraph) -> Stats:
         by_country,
         graphs,
         size,
-        str(kg.path) if kg.path is not None else "memory",
+        kg.location,
     )
 
 

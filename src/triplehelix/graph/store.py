@@ -191,6 +191,11 @@ class KnowledgeGraph:
 
     # -- reading ------------------------------------------------------------------------------
 
+    @property
+    def location(self) -> str:
+        """Where the graph is: its folder, or ``memory``."""
+        return str(self.path) if self.path is not None else "memory"
+
     def __len__(self) -> int:
         return len(self.store)
 

@@ -23,10 +23,12 @@ UUIDv5 keys use one fixed project namespace (``PROJECT_UUID``) over full IRIs jo
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 
 from triplehelix.data.models import (
     Cluster,
@@ -51,6 +53,7 @@ BASE = "https://w3id.org/triplehelix/"
 VOCAB = BASE + "vocab/"
 """Vocabulary IRIs are fixed: only instance and source IRIs follow a configured base."""
 PROJECT_UUID = uuid.UUID("6f1f3c1e-5a43-5b1e-9d1c-7a2b8e4f0c11")
+_NS_BYTES = PROJECT_UUID.bytes
 """The namespace of every UUIDv5 triplehelix mints. Never change it: IRIs depend on it."""
 
 # One pinned transliteration of Cyrillic (Russian, Kazakh, Tajik letters), close to
@@ -134,10 +137,19 @@ def slugify(text: str, limit: int = 60) -> str:
 def uuid_key(*parts: str) -> str:
     """UUIDv5 under the project namespace over the parts joined with ``|``.
 
+    The hash is computed here rather than by ``uuid.uuid5`` (the same bytes, the same
+    UUID, about twice as fast: a bulk load mints two per participation row).
+
     >>> uuid_key("a", "b") == uuid_key("a", "b") != uuid_key("b", "a")
     True
+    >>> uuid_key("x", "é") == str(uuid.uuid5(PROJECT_UUID, "x|é"))
+    True
     """
-    return str(uuid.uuid5(PROJECT_UUID, "|".join(parts)))
+    h = bytearray(hashlib.sha1(_NS_BYTES + "|".join(parts).encode()).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def _latin_name(names: dict[str, str]) -> str:
@@ -257,5 +269,11 @@ class Minter:
 
     def file_document(self, file_name: str) -> str:
         """IRI of an input file taken as the source document of its records."""
-        stem = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-        return f"{self.base}source/file-{slugify(stem) or 'stdin'}"
+        return _file_document(self.base, file_name)
+
+
+@lru_cache(maxsize=256)
+def _file_document(base: str, file_name: str) -> str:
+    """Asked once per row by the bulk loader: cached."""
+    stem = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{base}source/file-{slugify(stem) or 'stdin'}"

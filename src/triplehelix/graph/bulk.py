@@ -23,10 +23,12 @@ small: they are written with the transactional ``Store.load`` instead.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import queue
 import threading
 import typing
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,7 +56,16 @@ from triplehelix.ontology.namespace import GRAPH_META, TH
 if TYPE_CHECKING:
     from triplehelix.graph.store import KnowledgeGraph
 
-__all__ = ["BulkReport", "Plan", "interrupted", "prepare", "recover", "unload", "write"]
+__all__ = [
+    "BulkReport",
+    "Plan",
+    "gc_paused",
+    "interrupted",
+    "prepare",
+    "recover",
+    "unload",
+    "write",
+]
 
 PART_OF = "http://purl.org/dc/terms/isPartOf"
 SHA256 = "https://schema.org/sha256"
@@ -127,6 +138,11 @@ def prepare(
     >>> plan.records == len(load_records([seed_path()])), len(plan.files) > 5
     (True, True)
     """
+    with gc_paused():
+        return _prepare(paths, chunk, base, progress)
+
+
+def _prepare(paths: Iterable[str | Path], chunk: int, base: str, progress: Progress | None) -> Plan:
     plan, problems, index = Plan(minter=Minter(base)), [], _RefIndex()
     entities: list[Record] = []
     where: list[Located] = []
@@ -187,6 +203,11 @@ def write(
     >>> first.added > 500, again.added
     (True, 0)
     """
+    with gc_paused():
+        return _write(kg, plan, chunk, progress)
+
+
+def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None) -> BulkReport:
     store = kg.store
     before = len(store)
     has_run = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{plan.run}> ?p ?o }} }}")
@@ -206,6 +227,25 @@ def write(
     if kg.path is not None:
         store.flush()
     return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector, off for the duration of a bulk phase.
+
+    Validating and mapping rows allocates millions of short-lived containers and keeps
+    the entities alive; every few hundred allocations the collector walks the tracked
+    objects, which made validation ~6× slower at M scale (36 µs a row instead of 6).
+    Nothing here builds reference cycles, so reference counting frees it all anyway;
+    the collector is switched back on (if it was on) when the phase ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write_source(

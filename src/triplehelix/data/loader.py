@@ -8,9 +8,11 @@ holding every problem found, in input order.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import typing
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,7 +25,7 @@ from triplehelix.data.readers import RDF_SUFFIXES, RawRecord, SourceFile, expand
 from triplehelix.data.types import RefTo
 from triplehelix.errors import InvalidDataError, Problem
 
-__all__ = ["Located", "RecordSet", "load_records", "validate_raw"]
+__all__ = ["Located", "RecordSet", "gc_paused", "load_records", "validate_raw"]
 
 LIST_SEPARATOR = "|"
 
@@ -103,6 +105,11 @@ def load_records(paths: Iterable[str | Path], *, stdin_format: str | None = None
     >>> rs.counts()["organisation"] > 5
     True
     """
+    with gc_paused():
+        return _load_records(paths, stdin_format)
+
+
+def _load_records(paths: Iterable[str | Path], stdin_format: str | None) -> RecordSet:
     problems: list[Problem] = []
     raws: list[RawRecord] = []
     out = RecordSet()
@@ -162,6 +169,25 @@ def _order(raws: list[RawRecord]) -> Any:
         return (-file_rank.get(p.file, -1), p.line or 0)
 
     return key
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector, off for the duration of a bulk phase.
+
+    Validating and mapping rows allocates millions of short-lived containers and keeps
+    the entities alive; every few hundred allocations the collector walks the tracked
+    objects, which made validation ~6× slower at M scale (36 µs a row instead of 6).
+    Nothing here builds reference cycles, so reference counting frees it all anyway;
+    the collector is switched back on (if it was on) when the phase ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def validate_raw(raws: Iterable[RawRecord]) -> tuple[list[Record], list[Located], list[Problem]]:

@@ -23,12 +23,10 @@ small: they are written with the transactional ``Store.load`` instead.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import queue
 import threading
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,7 +35,14 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from triplehelix.data.iris import BASE, Minter
-from triplehelix.data.loader import Located, RecordSet, check_rdf_syntax, cross_check, validate_raw
+from triplehelix.data.loader import (
+    Located,
+    RecordSet,
+    check_rdf_syntax,
+    cross_check,
+    gc_paused,
+    validate_raw,
+)
 from triplehelix.data.models import (
     BUILTIN_SECTORS,
     Document,
@@ -59,7 +64,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkReport",
     "Plan",
-    "gc_paused",
     "interrupted",
     "prepare",
     "recover",
@@ -227,25 +231,6 @@ def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None
     if kg.path is not None:
         store.flush()
     return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector, off for the duration of a bulk phase.
-
-    Validating and mapping rows allocates millions of short-lived containers and keeps
-    the entities alive; every few hundred allocations the collector walks the tracked
-    objects, which made validation ~6× slower at M scale (36 µs a row instead of 6).
-    Nothing here builds reference cycles, so reference counting frees it all anyway;
-    the collector is switched back on (if it was on) when the phase ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write_source(

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import rdflib
 
 from triplehelix.data.iris import BASE, Minter
-from triplehelix.data.loader import RecordSet, load_records, seed_path
+from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
 from triplehelix.data.readers import SourceFile
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
 from triplehelix.graph.bulk import _has_source, _same_bytes, interrupted, recover, unload
@@ -126,7 +126,8 @@ class KnowledgeGraph:
         before = len(self.store)
         started = None if self._has_run(rs, base) else _now()
         self._drop_changed(rs, Minter(base))
-        build = build_nquads(rs, base=base, started=started)
+        with gc_paused():
+            build = build_nquads(rs, base=base, started=started)
         parts = [build.nquads]
         minter = Minter(base)
         for src in rs.rdf_files:

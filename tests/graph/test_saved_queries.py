@@ -28,6 +28,7 @@ from query_world import (
     write_medium,
 )
 from triplehelix import KnowledgeGraph, UsageError, load_records, seed_path
+from triplehelix.data.models import Project
 from triplehelix.graph.query import run_query
 from triplehelix.graph.saved import saved_queries
 
@@ -167,6 +168,20 @@ def test_triple_helix_projects(seed: Graph, medium: Graph) -> None:
         }
         assert got == expect_triple_helix(g[1])
     assert expect_triple_helix(medium[1])  # the medium world has some
+
+
+def test_triple_helix_projects_of_one_programme(medium: Graph) -> None:
+    w = medium[1]
+    prog1 = {
+        p.name["en"] for p in w.rs.records if isinstance(p, Project) and p.programme == "prog1"
+    }
+    expect = {k: v for k, v in expect_triple_helix(w).items() if k in prog1}
+    got = {
+        r["projectLabel"]: (r["academia"], r["industry"], r["government"])
+        for r in rows(medium, "triple-helix-projects", programme="PRG1")
+    }
+    assert got == expect
+    assert expect  # the programme has some, so the filter is really tested
 
 
 # -- funding summary -------------------------------------------------------------------------

@@ -63,8 +63,10 @@ def load(path: Path) -> Any:
 
 
 def dataset_params(data: Path) -> dict[str, dict[str, str]]:
-    """Parameters for a ``generate.py`` folder: its busiest organisation (and university),
-    and its largest project, named by their English labels."""
+    """Parameters for a ``generate.py`` folder, named by their English labels: its busiest
+    organisation and university (the worst case for one-hop questions), and its largest
+    project. ``partner-suggestions`` asks for an active organisation instead (the 99th
+    percentile of participations): two project hops from a hub reach most of the graph."""
     import csv
     from collections import Counter
 
@@ -83,10 +85,12 @@ def dataset_params(data: Path) -> dict[str, dict[str, str]]:
         acronyms = {p["id"]: p["acronym"] for p in map(json.loads, f)}
     big = acronyms[projects.most_common(1)[0][0]]
     org = {"org": rows[hub]["name.en"]}
+    ranked = [o for o, _ in orgs.most_common() if rows[o]["name.en"]]
+    active = ranked[len(ranked) // 100]
     return {
         "org-portfolio": org,
         "partners-of": org,
-        "partner-suggestions": org,
+        "partner-suggestions": {"org": rows[active]["name.en"]},
         "provenance-trail": {"node": rows[hub]["name.en"]},
         "industry-engagement": {"university": rows[uni]["name.en"]},
         "project-consortium": {"project": big},
@@ -123,7 +127,7 @@ def run_rdflib(
 
     kg = load(path)
     texts = bound_queries(kg, params)
-    ds = kg.to_rdflib()  # outside the timer
+    ds = _rdflib_dataset(kg)  # outside the timer
     del kg
     signal.signal(signal.SIGALRM, _late)
     out: dict[str, Any] = {}
@@ -145,6 +149,26 @@ def run_rdflib(
                 break  # slow: one run is enough
         out[name] = {"median": statistics.median(times) if times else None, "rows": rows}
     return out
+
+
+def _rdflib_dataset(kg: Any) -> Any:
+    """Our named graphs in an ``rdflib.Dataset`` whose default graph is their union: one
+    N-Quads parse (``KnowledgeGraph.to_rdflib`` parses graph by graph, slow with 100k)."""
+    import io
+
+    import pyoxigraph as ox
+    import rdflib
+
+    from triplehelix.ontology.namespace import PREFIXES
+
+    named = (q for q in kg.store if not isinstance(q.graph_name, ox.DefaultGraph))
+    buffer = io.BytesIO()
+    ox.serialize(named, buffer, ox.RdfFormat.N_QUADS)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, replace=True)
+    return ds
 
 
 def child(which: str, path: Path, repeat: int, limit: int) -> None:

@@ -25,12 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
-import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -44,7 +42,6 @@ from triplehelix.data.loader import (
     validate_raw,
 )
 from triplehelix.data.models import (
-    BUILTIN_SECTORS,
     Document,
     Participation,
     Record,
@@ -52,9 +49,9 @@ from triplehelix.data.models import (
     record_key,
 )
 from triplehelix.data.readers import SourceFile, expand_paths, read_source
+from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
-from triplehelix.data.types import RefTo
-from triplehelix.errors import InvalidDataError, Problem, StoreError, UsageError
+from triplehelix.errors import InvalidDataError, StoreError, UsageError
 from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
@@ -147,7 +144,7 @@ def prepare(
 
 
 def _prepare(paths: Iterable[str | Path], chunk: int, base: str, progress: Progress | None) -> Plan:
-    plan, problems, index = Plan(minter=Minter(base)), [], _RefIndex()
+    plan, problems, index = Plan(minter=Minter(base)), [], RefIndex()
     entities: list[Record] = []
     where: list[Located] = []
     for name, path in expand_paths([str(p) for p in paths]):
@@ -451,77 +448,6 @@ def _unload_update(kg: KnowledgeGraph, doc: str) -> None:
         }}
         """
     )
-
-
-class _RefIndex:
-    """What pass 1 keeps of the participations: their keys and the ids they refer to."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, Located] = {}
-        self.refs: dict[tuple[str, str], tuple[tuple[str, ...], Located]] = {}
-
-    def add(self, rec: Record, loc: Located) -> list[Problem]:
-        key = record_key(rec)
-        if key in self.keys:
-            prev = self.keys[key]
-            return [
-                Problem(
-                    loc.file,
-                    loc.line,
-                    "id",
-                    "duplicate-id",
-                    f"an id used once (first used at {prev.file}:{prev.line})",
-                    repr(key),
-                )
-            ]
-        self.keys[key] = loc
-        for name, allowed in _ref_fields(type(rec)).items():
-            value = getattr(rec, name)
-            for ref in value if isinstance(value, list) else [value] if value else []:
-                if not ref.startswith(("http://", "https://")):
-                    self.refs.setdefault((name, ref), (allowed, loc))
-        return []
-
-    def check(self, kinds: dict[str, str]) -> list[Problem]:
-        out = []
-        for (name, ref), (allowed, loc) in self.refs.items():
-            kind = kinds.get(ref)
-            if kind is None and "sector" in allowed and ref in BUILTIN_SECTORS:
-                continue
-            article = "an" if allowed[0][0] in "aeiou" else "a"
-            if kind is None:
-                expected = (
-                    f"the id of {article} {' or '.join(allowed)} record in the dataset, or an IRI"
-                )
-                out.append(
-                    Problem(loc.file, loc.line, name, "unknown-reference", expected, repr(ref))
-                )
-            elif kind not in allowed:
-                expected = f"the id of {article} {' or '.join(allowed)} record"
-                out.append(
-                    Problem(
-                        loc.file, loc.line, name, "wrong-reference", expected, f"{ref!r}, a {kind}"
-                    )
-                )
-        return out
-
-
-@cache
-def _ref_fields(model: type[Record]) -> dict[str, tuple[str, ...]]:
-    """Field name → kinds it may refer to, from the ``RefTo`` markers of the model."""
-    out: dict[str, tuple[str, ...]] = {}
-    for name, info in model.model_fields.items():
-        stack: list[Any] = [info.annotation, *info.metadata]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, RefTo):
-                out[name] = item.kinds
-                break
-            if typing.get_origin(item) is typing.Annotated:
-                stack.extend([item.__origin__, *item.__metadata__])
-            else:
-                stack.extend(a for a in typing.get_args(item) if a is not type(None))
-    return out
 
 
 def _now() -> str:

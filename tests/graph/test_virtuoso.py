@@ -150,3 +150,58 @@ def test_graph_store_protocol_writes_and_staged_chunks(
     assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
     assert len(remote) == len(seed)  # the union graph holds each triple once
     assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
+
+
+def test_query_map_and_analyze_commands_on_virtuoso(
+    pushed: RemoteGraph,
+    virtuoso: VirtuosoServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The read commands with the connection options of push/pull: Digest auth, the union
+    graph, and the CLI's default page (5,000 rows) shrunk under this server's cap of 100."""
+    import re
+
+    from cli_helpers import run_main
+
+    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
+    monkeypatch.setenv("TH_VIRTUOSO_PW", PASSWORD)
+    conn = ["--endpoint", f"{virtuoso.url}/sparql-auth", "--union-graph", UNION]
+    conn += ["--user", USER, "--password-env", "TH_VIRTUOSO_PW"]
+
+    def run(*args: str) -> str:
+        code = run_main(list(args))
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert PASSWORD not in out + err
+        return out
+
+    for args in (
+        ["query", "--saved", "partners-of", "--param", "org=ektu", "--format", "csv"],
+        ["query", "--saved", "org-portfolio", "--param", "org=ektu", "--format", "csv"],
+        ["query", "SELECT ?s ?o WHERE { ?s skos:prefLabel ?o }", "--format", "csv"],
+    ):
+        local, far = run(*args), run(*args, *conn)
+        assert len(local.splitlines()) > 1
+        assert sorted(far.splitlines()) == sorted(local.splitlines()), args
+    assert len(local.splitlines()) > CAP  # more rows than the server gives in one answer
+    for analysis in ("summary", "brokerage", "synergy"):
+        args = ["analyze", analysis, "--format", "json"]
+        assert run(*args, *conn, "--timeout", "60") == run(*args)
+    pages = {}
+    for name, extra in (("far", conn), ("local", [])):
+        pages[name] = tmp_path / f"{name}.html"
+        run("map", "--focus", "ektu", "-o", str(pages[name]), *extra)
+    ids = re.compile(r'"(?:id|from|to)":\s*"([^"]+)"')
+    far_ids, local_ids = (ids.findall(p.read_text(encoding="utf-8")) for p in pages.values())
+    assert sorted(far_ids) == sorted(local_ids)
+    assert len(local_ids) > 2
+    monkeypatch.setenv("TH_VIRTUOSO_PW", "not-the-password")
+    code = run_main(["query", "ASK { ?s ?p ?o }", *conn])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "HTTP 401" in err
+    assert "Traceback" not in err
+    assert "not-the-password" not in out + err

@@ -87,8 +87,11 @@ class RemoteGraph:
 
     Args:
         client: the HTTP client (endpoints, credentials, timeouts, retries).
-        page_size: rows per page of a large SELECT; keep it below the server's row cap.
+        page_size: rows per page of a large SELECT.
         progress: called with the rows read so far after each page of a paged read.
+        check_cap: before the first SELECT, ask the server for ``page_size + 1`` generated
+            rows; a server that cuts that answer caps results below a page, and the page is
+            shrunk to fit under its cap (one small request per ``RemoteGraph``).
 
     >>> RemoteGraph.connect("http://127.0.0.1:7878").client.endpoints.query
     'http://127.0.0.1:7878/query'
@@ -102,10 +105,12 @@ class RemoteGraph:
         *,
         page_size: int = 5000,
         progress: Callable[[int], None] | None = None,
+        check_cap: bool = True,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be positive")
         self.client, self.page_size, self.progress = client, page_size, progress
+        self._cap_checked = not check_cap
 
     @classmethod
     def connect(cls, url: str, **options: Any) -> RemoteGraph:
@@ -201,6 +206,7 @@ class RemoteGraph:
         Solution modifiers are appended to the query itself when it has none of its own
         (servers plan that best); otherwise the query becomes a subquery.
         """
+        self._check_cap()
         direct = _appendable(body)
 
         def text(modifiers: str, projection: str = "*") -> str:
@@ -231,6 +237,18 @@ class RemoteGraph:
                 self.progress(len(rows))
             if len(got) < self.page_size:
                 return names, rows
+
+    def _check_cap(self) -> None:
+        """Shrink the page below the server's row cap if that is smaller (asked once)."""
+        if self._cap_checked:
+            return
+        self._cap_checked = True
+        want = self.page_size + 1
+        digits = len(str(want - 1)) if want > 1 else 1  # 10 ** digits >= want
+        rows = " ".join(f"VALUES ?_d{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(digits))
+        _, got = self._page("", f"SELECT ?_d0 WHERE {{ {rows} }} LIMIT {want}")
+        if 2 <= len(got) < want:  # (fewer than 2: a server that says nothing either way)
+            self.page_size = len(got) - 1
 
     def _page(self, head: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
         data = self.client.query_json(PROLOGUE + head + text)

@@ -205,3 +205,34 @@ def test_query_map_and_analyze_commands_on_virtuoso(
     assert "HTTP 401" in err
     assert "Traceback" not in err
     assert "not-the-password" not in out + err
+
+
+def test_a_replaced_graph_leaves_no_stale_fact_in_the_union_graph(
+    virtuoso: VirtuosoServer,
+) -> None:
+    from triplehelix.graph.remote_write import push_graphs
+
+    g1, g2 = "urn:th-test:g1", "urn:th-test:g2"
+
+    def triple(o: str) -> bytes:
+        return f'<urn:th-test:a> <urn:th-test:p> "{o}"@en .'.encode()
+
+    def union() -> set[str]:  # the union graph is the default graph of every query
+        rows = client.query_json("SELECT ?o WHERE { ?s <urn:th-test:p> ?o }")
+        return {r["o"]["value"] for r in rows["results"]["bindings"]}
+
+    client = client_for(virtuoso)
+    v1 = {g1: [triple("only in v1"), triple("shared"), triple("kept")], g2: [triple("shared")]}
+    v2 = {g1: [triple("kept"), triple("new"), triple("newer")]}  # the same size
+    try:
+        for pack in (None, 0):  # packed Update requests, then staged GSP + one swap
+            push_graphs(list(v1), v1.__getitem__, client, pack=pack, replace=True)
+            assert union() == {"only in v1", "shared", "kept"}
+            report = push_graphs(list(v2), v2.__getitem__, client, pack=pack)
+            assert report.written == [g1]  # compared triple by triple: changed
+            assert union() == {"shared", "kept", "new", "newer"}
+    finally:
+        client.update(
+            f"DROP SILENT GRAPH <{g1}> ; DROP SILENT GRAPH <{g2}> ; "
+            f"DELETE WHERE {{ GRAPH <{UNION}> {{ ?s <urn:th-test:p> ?o }} }}"
+        )

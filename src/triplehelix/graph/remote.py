@@ -183,6 +183,37 @@ class RemoteGraph:
             if not str(r["g"]).startswith((STAGING, *SYSTEM_GRAPHS)) and r["g"] != union
         }
 
+    def same_graphs(self, graphs: list[tuple[str, list[bytes]]]) -> set[str]:
+        """The names of ``graphs`` (N-Triples lines without blank nodes, each graph of the
+        size it has on the server) whose every triple the server's graph holds: one query.
+
+        Literals are matched by their text, language and datatype rather than as terms in
+        ``VALUES`` (Virtuoso matches language-tagged literals there only one at a time); a
+        server that rewrites a literal's text makes its graph look changed, so it is
+        rewritten: never the other way round.
+        """
+        if not graphs:
+            return set()
+        rows = []
+        for name, lines in graphs:
+            for t in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES):
+                o = t.object
+                obj = (
+                    f"{ox.Literal(o.value)} {ox.Literal(o.language or '')} <{o.datatype.value}>"
+                    if isinstance(o, ox.Literal)
+                    else f"{o} UNDEF UNDEF"
+                )
+                rows.append(f"(<{check_iri(name)}> {t.subject} {t.predicate} {obj})")
+        text = (
+            "SELECT ?g (COUNT(*) AS ?n) WHERE {\nVALUES (?g ?s ?p ?text ?lang ?type) {\n"
+            + "\n".join(rows)
+            + "\n}\nGRAPH ?g { ?s ?p ?o }\n"
+            "FILTER(IF(BOUND(?lang), ISLITERAL(?o) && STR(?o) = ?text && LANG(?o) = ?lang "
+            '&& (?lang != "" || DATATYPE(?o) = ?type), sameTerm(?o, ?text))) } GROUP BY ?g'
+        )
+        found = {r["g"]: int(r["n"]) for r in self.select(text)}
+        return {name for name, lines in graphs if found.get(name) == len(lines)}
+
     def graph_names(self) -> list[str]:
         """Every named graph holding triples, sorted (staging graphs left out)."""
         return sorted(self.graph_sizes())

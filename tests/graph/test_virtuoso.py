@@ -236,3 +236,29 @@ def test_a_replaced_graph_leaves_no_stale_fact_in_the_union_graph(
             f"DROP SILENT GRAPH <{g1}> ; DROP SILENT GRAPH <{g2}> ; "
             f"DELETE WHERE {{ GRAPH <{UNION}> {{ ?s <urn:th-test:p> ?o }} }}"
         )
+
+
+def test_graphs_are_listed_without_sorted_windows_past_the_limit(
+    tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph
+) -> None:
+    """More graphs than ``MaxSortedTopRows`` (130,000 at M scale, 10,000 allowed): ``pull``
+    and a re-run of ``push`` list them in pages after the last IRI, never by ``OFFSET``."""
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-sorted") / "db", max_rows=8)
+    server.max_sorted = 8  # fewer than the seed's graphs, as 10,000 is at M scale
+    server.start()
+    try:
+        client = client_for(server)
+        push_store(seed, client)
+        expected = {g: len(t) for g, t in local_graphs(seed).items()}
+        assert len(expected) > server.max_sorted
+        with pytest.raises(HttpError) as refused:  # what reading by OFFSET meets
+            client.query_json(
+                "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g LIMIT 3 OFFSET 6"
+            )
+        assert "SR353" in refused.value.message
+        remote = RemoteGraph(client, page_size=3)
+        assert remote.graph_sizes() == expected
+        again = push_store(seed, client)
+        assert again.written == ["https://w3id.org/triplehelix/graph/meta"]
+    finally:
+        server.stop()

@@ -190,6 +190,8 @@ def test_query_map_and_analyze_commands_on_virtuoso(
     for analysis in ("summary", "brokerage", "synergy"):
         args = ["analyze", analysis, "--format", "json"]
         assert run(*args, *conn, "--timeout", "60") == run(*args)
+    anonymous = ["--endpoint", f"{virtuoso.url}/sparql", "--union-graph", UNION]
+    assert run(*args, *anonymous) == run(*args)  # reads need no account
     pages = {}
     for name, extra in (("far", conn), ("local", [])):
         pages[name] = tmp_path / f"{name}.html"

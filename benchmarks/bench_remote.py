@@ -1,17 +1,21 @@
-"""Upload throughput to a real Oxigraph server, against the embedded store in the same run.
+"""Upload throughput to real SPARQL servers, against the embedded store in the same run.
 
-    .venv/bin/python benchmarks/bench_remote.py [--orgs 2000] [--projects 1000]
+    .venv/bin/python benchmarks/bench_remote.py [--scale S|M] [--virtuoso] [--no-oxigraph]
 
-On the same synthetic records as ``bench_load.py`` (seeded), validated once:
+On the CORDIS-like files of ``generate.py`` (seed 42; S or M scale), validated once
+(``bulk.prepare``, outside every timer):
 
-- ``embedded``: ``KnowledgeGraph.load`` into an on-disk store (build quads + one transaction);
-- ``push``: ``push_store`` of the same graphs to ``oxigraph serve`` on 127.0.0.1 (small graphs
-  packed into SPARQL Update requests, large ones by the Graph Store Protocol);
+- ``embedded``: ``bulk.write`` into an on-disk store, what ``triplehelix load --store`` does;
+- ``push``: ``push_store`` of that store's named graphs to ``oxigraph serve`` on 127.0.0.1
+  (small graphs packed into SPARQL Update requests, large ones by the Graph Store Protocol);
 - ``push (Update only)``: the same without a Graph Store endpoint (INSERT DATA batches);
-- ``pull``: the graphs read back with paged SELECTs into a fresh store.
+- ``pull``: the graphs read back into a fresh store;
+- with ``--virtuoso``: push (GSP, ``--pack 0``) and pull against a private Virtuoso.
 
 Triples are the named graphs' triples (each is also written once more to the default graph,
-on both sides). Ratios, not absolute times: the machines are shared and noisy.
+or the union graph, on every side). Push copies whatever named graphs the store holds, so the
+figures do not depend on how many graphs a source makes. Ratios, not absolute times: the
+machines are shared and noisy.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_load import records
+import generate
 
 
 @contextlib.contextmanager
@@ -69,10 +73,14 @@ def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
         t0 = time.perf_counter()
         report = push_store(kg, client, pack=0)  # Virtuoso's Update is slow: GSP only
         out = [("Virtuoso push (GSP, --pack 0)", time.perf_counter() - t0, report.triples)]
+        print(f"  {out[-1]}", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        with KnowledgeGraph(tmp / "pulled-virtuoso") as copy:
-            n = sum(pull_graphs(RemoteGraph(client), copy).graphs.values())
-        out.append(("Virtuoso pull", time.perf_counter() - t0, n))
+        try:
+            with KnowledgeGraph(tmp / "pulled-virtuoso") as copy:
+                n = sum(pull_graphs(RemoteGraph(client), copy).graphs.values())
+            out.append(("Virtuoso pull", time.perf_counter() - t0, n))
+        except Exception as exc:
+            print(f"Virtuoso pull failed: {exc}", file=sys.stderr)
         return out
     finally:
         server.stop()
@@ -80,9 +88,9 @@ def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=2000)
-    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="S")
     parser.add_argument("--virtuoso", action="store_true", help="Also a private Virtuoso.")
+    parser.add_argument("--no-oxigraph", action="store_true", help="Skip the Oxigraph server.")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="th-bench-remote-"))
     try:
@@ -92,63 +100,54 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, tmp: Path) -> None:
-    """Every path on the records of ``args``, in ``tmp``; prints the table."""
-    import json
-
+    """Every path on the files of ``args.scale``, in ``tmp``; prints the table."""
     import pyoxigraph as ox
 
-    from triplehelix.data.loader import load_records
+    from triplehelix.graph import bulk
     from triplehelix.graph.remote import RemoteGraph
     from triplehelix.graph.remote_write import pull_graphs, push_store
     from triplehelix.graph.sparql_http import Endpoints, SparqlClient
     from triplehelix.graph.store import KnowledgeGraph
 
-    sizes = (args.orgs, args.projects)
-    data = tmp / "records.jsonl"
-    data.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(*sizes)),
-        encoding="utf-8",
-    )
-    rs = load_records([data])  # validated once, outside every timer
+    counts = generate.write(tmp / "data", args.scale)
+    plan = bulk.prepare(sorted((tmp / "data").iterdir()))  # validated once, outside the timers
     results: list[tuple[str, float, int]] = []
 
     t0 = time.perf_counter()
     kg = KnowledgeGraph(tmp / "embedded")
-    kg.load(rs)
+    bulk.write(kg, plan)
     embedded = time.perf_counter() - t0
     triples = sum(
         1
         for g in kg.graph_names()
         for _ in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
     )
-    results.append(("embedded load", embedded, triples))
+    results.append(("embedded load (bulk, on disk)", embedded, triples))
     graphs = len(kg.graph_names())
+    print(f"  {results[-1]}", file=sys.stderr, flush=True)
 
-    with oxigraph(tmp / "server-a") as url:
-        client = SparqlClient(Endpoints.of(url))
-        t0 = time.perf_counter()
-        report = push_store(kg, client)
-        results.append(("push (packed Update + GSP)", time.perf_counter() - t0, report.triples))
-        t0 = time.perf_counter()
-        with KnowledgeGraph(tmp / "pulled") as copy:
-            pulled = pull_graphs(RemoteGraph(client), copy)
-        results.append(
-            (
-                "pull (GSP GET / SELECT groups)",
-                time.perf_counter() - t0,
-                sum(pulled.graphs.values()),
-            )
-        )
-    with oxigraph(tmp / "server-b") as url:
-        ends = Endpoints.of(url)
-        client = SparqlClient(Endpoints(ends.query, ends.update, None))
-        t0 = time.perf_counter()
-        report = push_store(kg, client)
-        results.append(("push (Update only)", time.perf_counter() - t0, report.triples))
+    if not args.no_oxigraph:
+        with oxigraph(tmp / "server-a") as url:
+            client = SparqlClient(Endpoints.of(url))
+            t0 = time.perf_counter()
+            report = push_store(kg, client)
+            results.append(("push (packed Update + GSP)", time.perf_counter() - t0, report.triples))
+            t0 = time.perf_counter()
+            with KnowledgeGraph(tmp / "pulled") as copy:
+                pulled = pull_graphs(RemoteGraph(client), copy)
+            seconds = time.perf_counter() - t0
+            results.append(("pull (GSP GET / SELECT groups)", seconds, sum(pulled.graphs.values())))
+        with oxigraph(tmp / "server-b") as url:
+            ends = Endpoints.of(url)
+            client = SparqlClient(Endpoints(ends.query, ends.update, None))
+            t0 = time.perf_counter()
+            report = push_store(kg, client)
+            results.append(("push (Update only)", time.perf_counter() - t0, report.triples))
 
     if args.virtuoso:
         results += virtuoso(kg, tmp)
-    print(f"{len(rs)} records, {graphs} named graphs, {triples:,} triples (+ default-graph copies)")
+    records = sum(counts.values())
+    print(f"{args.scale}: {records:,} records, {graphs:,} named graphs, {triples:,} triples")
     print("| path | seconds | triples/s | vs embedded |\n|---|---|---|---|")
     for name, seconds, n in results:
         print(f"| {name} | {seconds:.2f} | {n / seconds:,.0f} | {embedded / seconds:.2f}x |")

@@ -26,12 +26,15 @@ class VirtuosoServer:
     Args:
         folder: the database folder (created).
         max_rows: ``ResultSetMaxRows``: Virtuoso silently cuts longer answers to this.
+        max_sorted: ``MaxSortedTopRows``: Virtuoso refuses ``ORDER BY`` windows (``LIMIT``
+            + ``OFFSET``) past this with an error (SR353).
     """
 
-    def __init__(self, folder: Path, *, max_rows: int = 10000) -> None:
+    def __init__(self, folder: Path, *, max_rows: int = 10000, max_sorted: int = 10000) -> None:
         self.folder = folder.resolve()
         self.http_port, self.sql_port = free_port(), free_port()
         self.max_rows = max_rows
+        self.max_sorted = max_sorted
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -51,6 +54,7 @@ class VirtuosoServer:
             ),
             (r"(?m)^DirsAllowed(\s*)= .*", rf"DirsAllowed\g<1>= ., {self.folder}"),
             (r"(?m)^ResultSetMaxRows(\s*)= .*", rf"ResultSetMaxRows\g<1>= {self.max_rows}"),
+            (r"(?m)^\[Parameters\]\n", f"[Parameters]\nMaxSortedTopRows = {self.max_sorted}\n"),
         ]
         for pattern, repl in subs:
             ini = re.sub(pattern, repl, ini)

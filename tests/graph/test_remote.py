@@ -141,18 +141,19 @@ def test_a_result_larger_than_a_page_comes_back_whole(
     pages: list[int] = []
     remote = RemoteGraph(client, page_size=page_size, progress=pages.append)
     rows = remote.select("SELECT ?s WHERE { ?s skos:prefLabel ?l }")
-    if capped and page_size > CappedClient.cap:  # the cap cuts the answer in one page
-        assert len(rows) == CappedClient.cap  # (hence: keep --page-size below a server's cap)
-        return
-    assert Counter(r["s"] for r in rows) == expected
+    assert Counter(r["s"] for r in rows) == expected  # a cap below the page is found first
+    probe = 1  # one request asks the server for page_size + 1 generated rows
+    if capped and page_size >= CappedClient.cap:
+        page_size = CappedClient.cap - 1  # the page shrunk to fit under the cap
+        assert remote.page_size == page_size
     if page_size >= total:
-        assert len(requests) == 1
+        assert len(requests) == probe + 1
         assert pages == []
     elif not capped:  # a probe, a count, the whole answer
-        assert len(requests) == 3
+        assert len(requests) == probe + 3
         assert pages == [total]
     else:  # ... short of the count: full pages and one short (maybe empty) page
-        assert len(requests) == 3 + total // page_size + 1
+        assert len(requests) == probe + 3 + total // page_size + 1
         assert pages[-1] == total
 
 
@@ -213,7 +214,7 @@ def test_gsp_chunks_go_through_a_staging_graph(
     assert remote_sizes(remote) == {g: len(t) for g, t in graphs.items()}  # no staging left
 
 
-@pytest.mark.parametrize("kill_at", [2, 5, 9, 14, 17, 33, 44, 48])
+@pytest.mark.parametrize("kill_at", [3, 6, 10, 15, 18, 34, 45, 49])  # 1: the cap probe
 def test_a_push_killed_halfway_leaves_whole_or_absent_graphs_and_a_rerun_finishes(
     server: OxigraphServer, seed: KnowledgeGraph, kill_at: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -290,10 +291,21 @@ def test_a_cap_below_the_page_size_is_detected_not_trusted(
     pushed: RemoteGraph, tmp_path: Path
 ) -> None:
     capped = CappedClient(pushed.client.endpoints)
+    unchecked = RemoteGraph(capped, page_size=100, check_cap=False)  # a page above the cap
     with KnowledgeGraph(tmp_path / "copy") as kg, pytest.raises(StoreError) as failed:
-        pull_graphs(RemoteGraph(capped, page_size=100), kg)
+        pull_graphs(unchecked, kg)
     assert failed.value.code == "truncated-result"
     assert "of" in failed.value.message
+
+
+def test_the_page_shrinks_below_a_cap_found_by_the_probe(
+    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+) -> None:
+    remote = RemoteGraph(CappedClient(pushed.client.endpoints), page_size=100)
+    with KnowledgeGraph(tmp_path / "copy") as kg:
+        pull_graphs(remote, kg)
+        assert local_graphs(kg) == local_graphs(seed)
+    assert remote.page_size == CappedClient.cap - 1
 
 
 @pytest.mark.parametrize("view", ["coparticipation", "bipartite"])

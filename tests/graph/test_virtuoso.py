@@ -150,3 +150,117 @@ def test_graph_store_protocol_writes_and_staged_chunks(
     assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
     assert len(remote) == len(seed)  # the union graph holds each triple once
     assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
+
+
+def test_query_map_and_analyze_commands_on_virtuoso(
+    pushed: RemoteGraph,
+    virtuoso: VirtuosoServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The read commands with the connection options of push/pull: Digest auth, the union
+    graph, and the CLI's default page (5,000 rows) shrunk under this server's cap of 100."""
+    import re
+
+    from cli_helpers import run_main
+
+    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
+    monkeypatch.setenv("TH_VIRTUOSO_PW", PASSWORD)
+    conn = ["--endpoint", f"{virtuoso.url}/sparql-auth", "--union-graph", UNION]
+    conn += ["--user", USER, "--password-env", "TH_VIRTUOSO_PW"]
+
+    def run(*args: str) -> str:
+        code = run_main(list(args))
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert PASSWORD not in out + err
+        return out
+
+    for args in (
+        ["query", "--saved", "partners-of", "--param", "org=ektu", "--format", "csv"],
+        ["query", "--saved", "org-portfolio", "--param", "org=ektu", "--format", "csv"],
+        ["query", "SELECT ?s ?o WHERE { ?s skos:prefLabel ?o }", "--format", "csv"],
+    ):
+        local, far = run(*args), run(*args, *conn)
+        assert len(local.splitlines()) > 1
+        assert sorted(far.splitlines()) == sorted(local.splitlines()), args
+    assert len(local.splitlines()) > CAP  # more rows than the server gives in one answer
+    for analysis in ("summary", "brokerage", "synergy"):
+        args = ["analyze", analysis, "--format", "json"]
+        assert run(*args, *conn, "--timeout", "60") == run(*args)
+    anonymous = ["--endpoint", f"{virtuoso.url}/sparql", "--union-graph", UNION]
+    assert run(*args, *anonymous) == run(*args)  # reads need no account
+    pages = {}
+    for name, extra in (("far", conn), ("local", [])):
+        pages[name] = tmp_path / f"{name}.html"
+        run("map", "--focus", "ektu", "-o", str(pages[name]), *extra)
+    ids = re.compile(r'"(?:id|from|to)":\s*"([^"]+)"')
+    far_ids, local_ids = (ids.findall(p.read_text(encoding="utf-8")) for p in pages.values())
+    assert sorted(far_ids) == sorted(local_ids)
+    assert len(local_ids) > 2
+    monkeypatch.setenv("TH_VIRTUOSO_PW", "not-the-password")
+    code = run_main(["query", "ASK { ?s ?p ?o }", *conn])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "HTTP 401" in err
+    assert "Traceback" not in err
+    assert "not-the-password" not in out + err
+
+
+def test_a_replaced_graph_leaves_no_stale_fact_in_the_union_graph(
+    virtuoso: VirtuosoServer,
+) -> None:
+    from triplehelix.graph.remote_write import push_graphs
+
+    g1, g2 = "urn:th-test:g1", "urn:th-test:g2"
+
+    def triple(o: str) -> bytes:
+        return f'<urn:th-test:a> <urn:th-test:p> "{o}"@en .'.encode()
+
+    def union() -> set[str]:  # the union graph is the default graph of every query
+        rows = client.query_json("SELECT ?o WHERE { ?s <urn:th-test:p> ?o }")
+        return {r["o"]["value"] for r in rows["results"]["bindings"]}
+
+    client = client_for(virtuoso)
+    v1 = {g1: [triple("only in v1"), triple("shared"), triple("kept")], g2: [triple("shared")]}
+    v2 = {g1: [triple("kept"), triple("new"), triple("newer")]}  # the same size
+    try:
+        for pack in (None, 0):  # packed Update requests, then staged GSP + one swap
+            push_graphs(list(v1), v1.__getitem__, client, pack=pack, replace=True)
+            assert union() == {"only in v1", "shared", "kept"}
+            report = push_graphs(list(v2), v2.__getitem__, client, pack=pack)
+            assert report.written == [g1]  # compared triple by triple: changed
+            assert union() == {"shared", "kept", "new", "newer"}
+    finally:
+        client.update(
+            f"DROP SILENT GRAPH <{g1}> ; DROP SILENT GRAPH <{g2}> ; "
+            f"DELETE WHERE {{ GRAPH <{UNION}> {{ ?s <urn:th-test:p> ?o }} }}"
+        )
+
+
+def test_graphs_are_listed_without_sorted_windows_past_the_limit(
+    tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph
+) -> None:
+    """More graphs than ``MaxSortedTopRows`` (130,000 at M scale, 10,000 allowed): ``pull``
+    and a re-run of ``push`` list them in pages after the last IRI, never by ``OFFSET``."""
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-sorted") / "db", max_rows=8)
+    server.max_sorted = 8  # fewer than the seed's graphs, as 10,000 is at M scale
+    server.start()
+    try:
+        client = client_for(server)
+        push_store(seed, client)
+        expected = {g: len(t) for g, t in local_graphs(seed).items()}
+        assert len(expected) > server.max_sorted
+        with pytest.raises(HttpError) as refused:  # what reading by OFFSET meets
+            client.query_json(
+                "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g LIMIT 3 OFFSET 6"
+            )
+        assert "SR353" in refused.value.message
+        remote = RemoteGraph(client, page_size=3)
+        assert remote.graph_sizes() == expected
+        again = push_store(seed, client)
+        assert again.written == ["https://w3id.org/triplehelix/graph/meta"]
+    finally:
+        server.stop()

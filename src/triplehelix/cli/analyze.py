@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
-from triplehelix.cli.common import endpoint_option, help_text, open_source, store_option
+from triplehelix.cli.common import help_text, open_source, store_option
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err, print_table
+from triplehelix.cli.remote import read_endpoint_options
 
 __all__ = ["analyze"]
 
@@ -46,7 +47,7 @@ def _cell(value: Any) -> str:
 def _views(store: Path | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
     from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
 
-    kg = open_source(store, options.get("endpoint"))
+    kg = open_source(store, options)
     filters = filters_from(options)
     nodes = node_table(kg)  # one SPARQL read shared by both views
     graph = coparticipation_graph(kg, filters, nodes)
@@ -76,7 +77,7 @@ def analyze() -> None:
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 def summary(store: Path | None, fmt: str, **options: Any) -> None:
@@ -94,7 +95,7 @@ def summary(store: Path | None, fmt: str, **options: Any) -> None:
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 @click.option(
@@ -128,7 +129,7 @@ def centrality(
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 @click.option("--seed", type=int, default=42, show_default=True)
@@ -154,7 +155,7 @@ def communities(store: Path | None, fmt: str, seed: int, resolution: float, **op
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
@@ -172,7 +173,7 @@ def brokerage(store: Path | None, fmt: str, top: int, **options: Any) -> None:
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 def mixing(store: Path | None, fmt: str, **options: Any) -> None:
@@ -190,7 +191,7 @@ def mixing(store: Path | None, fmt: str, **options: Any) -> None:
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 @click.option("--by", type=click.Choice(["all", "year"]), default="all", show_default=True)
@@ -198,7 +199,7 @@ def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
     from triplehelix.graph.analytics import synergy as run
     from triplehelix.graph.network import kept_participations, node_table
 
-    kg = open_source(store, options.get("endpoint"))
+    kg = open_source(store, options)
     nodes = node_table(kg)
     projects: dict[str, tuple[list[str], Any]] = {}
     for row in kept_participations(kg, filters_from(options), nodes, coparticipation=True):
@@ -216,7 +217,7 @@ def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
     )
 )
 @store_option
-@endpoint_option
+@read_endpoint_options()
 @filter_options
 @format_option
 @click.option("--org", required=True, help="IRI, acronym or name of the organisation.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_output",
-    "endpoint_option",
     "help_text",
     "open_graph",
     "open_source",
@@ -53,22 +52,13 @@ def open_graph(store: Path | None, *, read_only: bool = True) -> KnowledgeGraph:
     return KnowledgeGraph(store, read_only=read_only)
 
 
-endpoint_option = click.option(
-    "--endpoint",
-    default=None,
-    help="Read a SPARQL 1.1 server's graph instead of a local store (see Scaling out).",
-)
+def open_source(store: Path | None, options: dict[str, Any]) -> KnowledgeGraph:
+    """A remote graph when the connection options in ``options`` say so (they are popped:
+    see ``cli.remote.remote_source``), else :func:`open_graph` of ``store``."""
+    from triplehelix.cli.remote import open_remote, remote_source
 
-
-def open_source(store: Path | None, endpoint: str | None) -> KnowledgeGraph:
-    """A remote graph at ``endpoint`` if given, else :func:`open_graph` of ``store``."""
-    if endpoint is not None:
-        if store is not None:
-            raise UsageError("give --store or --endpoint, not both", code="bad-source")
-        from triplehelix.cli.remote import open_remote
-
-        return open_remote(endpoint)
-    return open_graph(store)
+    client = remote_source(store, options)
+    return open_graph(store) if client is None else open_remote(client)
 
 
 def check_output(target: Path) -> None:

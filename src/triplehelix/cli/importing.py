@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from triplehelix.cli.common import check_output, help_text
 from triplehelix.cli.output import err, print_table
+from triplehelix.cli.remote import endpoint_options
 
 if TYPE_CHECKING:
     from triplehelix.data.importers.report import QualityReport
     from triplehelix.data.loader import RecordSet
+    from triplehelix.graph.sparql_http import SparqlClient
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["import_", "resolve"]
 
@@ -22,7 +26,7 @@ _store = click.option(
     "store",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Store folder (created if missing). Required unless --dry-run.",
+    help="Store folder (created if missing). Without it, the --endpoint server.",
 )
 _report = click.option(
     "--report",
@@ -34,6 +38,16 @@ _report = click.option(
 _dry_run = click.option(
     "--dry-run", is_flag=True, help="Read and check, show what would be created, write nothing."
 )
+
+
+def _remote(func: F) -> F:
+    """``--endpoint`` and the other options of ``push``, and ``--replace``."""
+    func = endpoint_options(func)
+    return click.option(
+        "--replace",
+        is_flag=True,
+        help="With --endpoint: rewrite every graph, also those the server holds already.",
+    )(func)
 
 
 @click.group(
@@ -57,27 +71,59 @@ def import_() -> None:
         "(orgId;name;…) and programme parts (rcn,programme_part).",
         "triplehelix import cordis tests/fixtures/cordis --store kg --report cordis.json",
         "triplehelix import cordis h2020.csv programme_parts.csv --dry-run",
+        "triplehelix import cordis tests/fixtures/cordis --endpoint http://127.0.0.1:7878",
     ),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store
 @_report
 @_dry_run
+@_remote
 def cordis(
-    paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool
+    paths: Sequence[Path],
+    store: Path | None,
+    report_path: Path | None,
+    dry_run: bool,
+    replace: bool,
+    **remote: Any,
 ) -> None:
     from triplehelix.data.importers.cordis import stream_cordis
     from triplehelix.data.importers.report import QualityReport
 
-    _check(store, report_path, dry_run)
+    client = _check(store, report_path, dry_run, remote)
     report = QualityReport("cordis")
     chunks = stream_cordis(list(paths), report)
-    if dry_run or store is None:
+    if dry_run:
         n = sum(len(rs) for rs in chunks)
         err.print(f"dry run: {n} records would be imported; nothing was written", markup=False)
     else:
-        _load_chunks(store, chunks)
+        _write(store, client, replace, chunks)
     _print_report(report, report_path)
+
+
+def _write(
+    store: Path | None, client: SparqlClient | None, replace: bool, chunks: Iterator[RecordSet]
+) -> None:
+    if client is not None:
+        _push_chunks(client, replace, chunks)
+    else:
+        assert store is not None
+        _load_chunks(store, chunks)
+
+
+def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet]) -> None:
+    """The records as ``import --store`` makes them (in memory), pushed as ``load
+    --endpoint`` pushes them: graph by graph, each whole or absent."""
+    from triplehelix.cli.remote import push_kg
+    from triplehelix.graph.store import KnowledgeGraph
+
+    kg = KnowledgeGraph()
+    records = sum(kg.load(rs).records for rs in chunks)
+    err.print(
+        f"imported {records} records: {len(kg)} quads, {len(kg.graph_names())} graphs to write",
+        markup=False,
+    )
+    push_kg(kg, client, replace)
 
 
 def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
@@ -113,18 +159,27 @@ def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
         "outside the file kept as references).",
         "triplehelix import ror tests/fixtures/ror/ror_records_v2.json --store kg",
         "triplehelix import ror v1.55-ror-data.json --store kg --report ror.json",
+        "triplehelix import ror ror.json --endpoint URL --user me --password-env TH_PASSWORD",
     ),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store
 @_report
 @_dry_run
-def ror(paths: Sequence[Path], store: Path | None, report_path: Path | None, dry_run: bool) -> None:
+@_remote
+def ror(
+    paths: Sequence[Path],
+    store: Path | None,
+    report_path: Path | None,
+    dry_run: bool,
+    replace: bool,
+    **remote: Any,
+) -> None:
     from triplehelix.data.importers.ror import import_ror
 
-    _check(store, report_path, dry_run)
+    client = _check(store, report_path, dry_run, remote)
     rs, report = import_ror(list(paths))
-    _finish(rs, report, store, report_path, dry_run)
+    _finish(rs, report, (store, client, replace), report_path, dry_run)
 
 
 @import_.command(
@@ -149,20 +204,23 @@ def ror(paths: Sequence[Path], store: Path | None, report_path: Path | None, dry
 @_store
 @_report
 @_dry_run
+@_remote
 def csv_(
     table: Path,
     mapping_path: Path,
     store: Path | None,
     report_path: Path | None,
     dry_run: bool,
+    replace: bool,
+    **remote: Any,
 ) -> None:
     from triplehelix.data.importers.mapping import import_csv
 
-    _check(store, report_path, dry_run)
+    client = _check(store, report_path, dry_run, remote)
     rs, report = import_csv(table, mapping_path)
     if dry_run:
         _show_records(rs)
-    _finish(rs, report, store, report_path, dry_run)
+    _finish(rs, report, (store, client, replace), report_path, dry_run)
 
 
 def _show_records(rs: RecordSet, limit: int = 20) -> None:
@@ -180,27 +238,36 @@ def _show_records(rs: RecordSet, limit: int = 20) -> None:
     print_table(title, ["kind", "id", "iri"], rows)
 
 
-def _check(store: Path | None, report_path: Path | None, dry_run: bool) -> None:
+def _check(
+    store: Path | None, report_path: Path | None, dry_run: bool, remote: dict[str, Any]
+) -> SparqlClient | None:
+    """Where the import goes: a client for a server (``--endpoint``), or None (``--store``)."""
+    from triplehelix.cli.remote import remote_source
     from triplehelix.errors import UsageError
 
-    if store is None and not dry_run:
+    client = remote_source(store, remote, connect=not dry_run, writes=True)
+    if store is None and client is None and not dry_run:
         raise UsageError(
-            "no --store given", code="no-store", hint="name a store folder, or use --dry-run"
+            "no --store given",
+            code="no-store",
+            hint="name a store folder, --endpoint URL (or set TRIPLEHELIX_ENDPOINT), "
+            "or use --dry-run",
         )
     if report_path is not None:
         check_output(report_path)
+    return client
 
 
 def _finish(
     rs: RecordSet,
     report: QualityReport,
-    store: Path | None,
+    target: tuple[Path | None, SparqlClient | None, bool],
     report_path: Path | None,
     dry_run: bool,
 ) -> None:
     """Load (unless a dry run), then print the quality report and write it as JSON."""
-    if not dry_run and store is not None:
-        _load_chunks(store, iter([rs]))
+    if not dry_run:
+        _write(*target, iter([rs]))
     else:
         err.print(
             f"dry run: {len(rs)} records would be imported; nothing was written", markup=False

@@ -16,6 +16,7 @@ from triplehelix.cli.common import (
     store_option,
 )
 from triplehelix.cli.output import err
+from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
 from triplehelix.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ WHAT = {
 )
 @click.option("--open", "open_it", is_flag=True, help="Open the written file in a browser.")
 @click.option("-o", "--output", required=True, help="HTML file to write, or - for stdout.")
-@click.option("--endpoint", default=None, help="Map a SPARQL 1.1 server's graph (Scaling out).")
+@read_endpoint_options()
 def map_(
     store: Path | None, output: str, open_it: bool, query_file: Path | None, **options: Any
 ) -> None:
@@ -136,8 +137,11 @@ def map_(
         physics=options["physics"],
         filters=presets,
     )
-    kg = open_graph(store) if options["endpoint"] is None else _remote(options["endpoint"])
-    source = options["endpoint"] or ("the bundled seed world" if store is None else str(store))
+    client = remote_source(store, options)
+    if client is not None:
+        kg, source = open_remote(client), client.endpoints.query
+    else:
+        kg, source = open_graph(store), "the bundled seed world" if store is None else str(store)
     query = _read_query(query_file) if query_file is not None else None
     notes: list[str] = []
     page = map_page(
@@ -159,12 +163,6 @@ def map_(
     err.print(f"wrote {target}", markup=False)
     if open_it:
         webbrowser.open(target.resolve().as_uri())
-
-
-def _remote(endpoint: str) -> Any:
-    from triplehelix.cli.remote import open_remote
-
-    return open_remote(endpoint)
 
 
 def _read_query(path: Path) -> tuple[str, str]:

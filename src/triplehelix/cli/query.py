@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from triplehelix.cli.common import help_text, open_graph, store_option
+from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
 from triplehelix.errors import InputError, QueryError, UsageError
 
 __all__ = ["query"]
@@ -111,6 +113,7 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
         "triplehelix query --list",
         "triplehelix query --saved partners-of --param org=ektu --format csv",
         "triplehelix query --saved funding-summary --param programme=peca --format json",
+        "triplehelix query --saved partners-of --param org=ektu --endpoint http://127.0.0.1:7878",
     )
 )
 @click.argument("text", required=False)
@@ -121,12 +124,16 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
 @click.option("--prefixes", "prefixes", is_flag=True, help="Print the predeclared prefixes.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None)
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.01), default=60.0, show_default=True, help="Seconds."
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=None,
+    help="Seconds to wait for the answer [60]; remotely, per request (default: the "
+    "config file's timeout, else 60).",
 )
 @click.option("--allow-update", is_flag=True, help="Run SPARQL Update on a writable --store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (queries other endpoints).")
-@click.option("--endpoint", default=None, help="Ask a SPARQL 1.1 server instead (Scaling out).")
 @store_option
+@read_endpoint_options(timeout=False)
 def query(
     text: str | None,
     file: Path | None,
@@ -135,11 +142,11 @@ def query(
     list_: bool,
     prefixes: bool,
     fmt: str | None,
-    timeout: float,
+    timeout: float | None,
     allow_update: bool,
     allow_service: bool,
-    endpoint: str | None,
     store: Path | None,
+    **remote: Any,
 ) -> None:
     chosen = [n for n, v in (("TEXT", text), ("-f", file), ("--saved", saved)) if v is not None]
     if list_ or prefixes:
@@ -170,19 +177,16 @@ def query(
         body, source = saved, saved
     else:
         body, source = _read(text, file)
-        if allow_update and scan(body).update:
-            if endpoint is not None:
-                raise UsageError("--allow-update works on a local --store only", code="bad-update")
-            _update(store, body, source, allow_service)
-            return
-    if endpoint is not None:
-        from triplehelix.cli.remote import open_remote
-
-        kg = open_remote(endpoint, timeout)
-    else:
-        kg = open_graph(store)
+    client = remote_source(store, {**remote, "timeout": timeout})
+    if allow_update and scan(body).update:
+        if client is not None:
+            raise UsageError("--allow-update works on a local --store only", code="bad-update")
+        _update(store, body, source, allow_service)
+        return
+    kg = open_graph(store) if client is None else open_remote(client)
+    wait = timeout if client is None else client.timeout
     result = run_query(
-        kg, body, _params(params), timeout=timeout, allow_service=allow_service, source=source
+        kg, body, _params(params), timeout=wait or 60.0, allow_service=allow_service, source=source
     )
     _write(result, fmt)
 

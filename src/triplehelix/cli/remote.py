@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
+from click.core import ParameterSource
 
 from triplehelix.cli.common import help_text, stdin_format_option
 from triplehelix.cli.output import err
@@ -28,38 +29,68 @@ __all__ = ["load_remote", "pull", "push"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def endpoint_options(func: F) -> F:
-    """The options every remote command shares."""
-    options = [
-        click.option(
-            "--endpoint",
-            envvar="TRIPLEHELIX_ENDPOINT",
-            default=None,
-            help="Server URL: http://host:port (Oxigraph layout) or a query endpoint URL. "
-            "Default: $TRIPLEHELIX_ENDPOINT, else `endpoint` in the config file.",
-        ),
-        click.option("--update-endpoint", default=None, help="SPARQL Update URL, if separate."),
-        click.option("--gsp-endpoint", default=None, help="Graph Store Protocol URL, if any."),
-        click.option("--user", default=None, help="User name (Basic or Digest auth)."),
-        click.option(
-            "--password-env",
-            default=None,
-            metavar="VAR",
-            help="Environment variable holding the password (else a prompt when --user).",
-        ),
-        click.option("--timeout", type=float, default=None, help="Seconds per request [60]."),
-        click.option("--retries", type=int, default=None, help="Retries on 5xx/no answer [3]."),
-        click.option(
-            "--union-graph",
-            default=None,
-            metavar="IRI",
-            help="Keep the union of the graphs in this graph and query it as the default "
-            "graph (Virtuoso, whose default graph is a bag of every graph).",
-        ),
-    ]
+_ENDPOINT = click.option(
+    "--endpoint",
+    envvar="TRIPLEHELIX_ENDPOINT",
+    default=None,
+    help="Server URL: http://host:port (Oxigraph layout) or a query endpoint URL. "
+    "Default: $TRIPLEHELIX_ENDPOINT, else `endpoint` in the config file.",
+)
+_USER = click.option("--user", default=None, help="User name (Basic or Digest auth).")
+_PASSWORD_ENV = click.option(
+    "--password-env",
+    default=None,
+    metavar="VAR",
+    help="Environment variable holding the password (else a prompt when --user).",
+)
+_TIMEOUT = click.option("--timeout", type=float, default=None, help="Seconds per request [60].")
+_RETRIES = click.option("--retries", type=int, default=None, help="Retries on 5xx/no answer [3].")
+_UNION = click.option(
+    "--union-graph",
+    default=None,
+    metavar="IRI",
+    help="Keep the union of the graphs in this graph and query it as the default "
+    "graph (Virtuoso, whose default graph is a bag of every graph).",
+)
+
+
+def _apply(func: F, options: Sequence[Callable[[Any], Any]]) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def endpoint_options(func: F) -> F:
+    """The options every remote command shares."""
+    return _apply(
+        func,
+        [
+            _ENDPOINT,
+            click.option("--update-endpoint", default=None, help="SPARQL Update URL, if separate."),
+            click.option("--gsp-endpoint", default=None, help="Graph Store Protocol URL, if any."),
+            _USER,
+            _PASSWORD_ENV,
+            _TIMEOUT,
+            _RETRIES,
+            _UNION,
+        ],
+    )
+
+
+def read_endpoint_options(*, timeout: bool = True) -> Callable[[F], F]:
+    """The connection options of the read commands (``query``, ``map``, ``analyze``): those
+    of :func:`endpoint_options` without the write-only endpoints. ``timeout=False`` where
+    the command has its own ``--timeout`` (``query``)."""
+    endpoint = click.option(
+        "--endpoint",
+        envvar="TRIPLEHELIX_ENDPOINT",
+        default=None,
+        help="Read a SPARQL 1.1 server's graph instead of a local store: http://host:port "
+        "(Oxigraph layout) or a query endpoint URL. Default: $TRIPLEHELIX_ENDPOINT when "
+        "no --store is given.",
+    )
+    options = [endpoint, _USER, _PASSWORD_ENV, *([_TIMEOUT] if timeout else []), _RETRIES, _UNION]
+    return lambda func: _apply(func, options)
 
 
 DEFAULTS = {"timeout": 60.0, "retries": 3}
@@ -150,14 +181,59 @@ def make_client(**opts: Any) -> SparqlClient:
     )
 
 
-def open_remote(endpoint: str, timeout: float = 60.0) -> KnowledgeGraph:
-    """A RemoteGraph on ``endpoint`` for code written against ``KnowledgeGraph`` (it has the
-    same read interface: ``select``, ``ask``, ``query``, ``store.query``; duck typing)."""
+def remote_source(
+    store: Path | None, opts: dict[str, Any], *, connect: bool = True, writes: bool = False
+) -> SparqlClient | None:
+    """The client a read or import command uses, or None for the local ``store``.
+
+    Pops the connection options from ``opts``. A command goes remote when ``--endpoint`` is
+    given, or ``TRIPLEHELIX_ENDPOINT`` is set and no ``--store`` is; an explicit ``--store``
+    wins over the variable. The config file's ``endpoint`` makes only a writing command
+    (``writes``: ``import``, as ``load``) without ``--store`` go remote; its other keys
+    apply once a command does. ``connect=False`` (a dry run) only checks and pops them.
+
+    Raises:
+        UsageError: both ``--store`` and ``--endpoint`` given, or a connection option
+            without an endpoint.
+    """
+    given = {k: opts.pop(k, None) for k in ("endpoint", *sorted(CONFIG_KEYS - {"endpoint"}))}
+    endpoint = given["endpoint"]
+    ctx = click.get_current_context(silent=True)
+    from_env = (
+        ctx is not None and ctx.get_parameter_source("endpoint") is ParameterSource.ENVIRONMENT
+    )
+    if endpoint is not None and store is not None:
+        if not from_env:
+            raise UsageError("give --store or --endpoint, not both", code="bad-source")
+        endpoint = None  # an explicit --store wins over $TRIPLEHELIX_ENDPOINT
+    if endpoint is None and store is None and writes:
+        endpoint = read_config(config_path()).get("endpoint")
+    if endpoint is None:
+        remote_only = sorted(CONFIG_KEYS - {"endpoint", "timeout"})  # --timeout: local too
+        stray = [f"--{k.replace('_', '-')}" for k in remote_only if given[k] is not None]
+        if stray:
+            raise UsageError(
+                f"{', '.join(stray)} without --endpoint",
+                code="no-endpoint",
+                hint="give --endpoint URL (or set TRIPLEHELIX_ENDPOINT and no --store)",
+            )
+        return None
+    if not connect:
+        return None
+    given["endpoint"] = endpoint
+    return make_client(**given)
+
+
+def open_remote(endpoint: str | SparqlClient, timeout: float = 60.0) -> KnowledgeGraph:
+    """A RemoteGraph on ``endpoint`` (a URL or a client) for code written against
+    ``KnowledgeGraph`` (it has the same read interface: ``select``, ``ask``, ``query``,
+    ``store.query``; duck typing)."""
     from triplehelix.graph.remote import RemoteGraph
     from triplehelix.graph.sparql_http import Endpoints, SparqlClient
 
-    client = SparqlClient(Endpoints.of(endpoint), timeout=timeout)
-    return cast("KnowledgeGraph", RemoteGraph(client, progress=_progress))
+    if isinstance(endpoint, str):
+        endpoint = SparqlClient(Endpoints.of(endpoint), timeout=timeout)
+    return cast("KnowledgeGraph", RemoteGraph(endpoint, progress=_progress))
 
 
 def _progress(rows: int) -> None:
@@ -180,9 +256,9 @@ def _say(report: PushReport, endpoint: str) -> None:
         err.print(f"  written: {name}", markup=False)
 
 
-def _push(
-    kg: Any, client: SparqlClient, replace: bool, endpoint: str, pack: int | None = None
-) -> None:
+def push_kg(kg: Any, client: SparqlClient, replace: bool = False, pack: int | None = None) -> None:
+    """Push a store's named graphs (``push``, ``load --endpoint``, ``import --endpoint``)
+    and say which were written, also when the push failed halfway."""
     from triplehelix.graph.remote_write import push_store
     from triplehelix.graph.sparql_http import HttpError
 
@@ -191,9 +267,9 @@ def _push(
     except HttpError as exc:
         partial = getattr(exc, "report", None)
         if partial is not None and partial.written:
-            _say(partial, endpoint)
+            _say(partial, client.endpoints.query)
         raise
-    _say(report, endpoint)
+    _say(report, client.endpoints.query)
 
 
 @click.command(
@@ -225,7 +301,7 @@ def push(store: Path, replace: bool, pack: int | None, **opts: Any) -> None:
 
     client = make_client(**_shared(opts))
     kg = KnowledgeGraph(store, read_only=True)
-    _push(kg, client, replace, client.endpoints.query, pack)
+    push_kg(kg, client, replace, pack)
 
 
 @click.command(
@@ -296,4 +372,4 @@ def write_records_remote(
             raise InvalidDataError(check.violations)
     kg = KnowledgeGraph()  # in memory: the records become graphs exactly as in `load`
     kg.load(rs)
-    _push(kg, client, False, client.endpoints.query)
+    push_kg(kg, client)

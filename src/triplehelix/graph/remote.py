@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from triplehelix.errors import QueryError
+from triplehelix.errors import QueryError, StoreError
 from triplehelix.graph.sparql_http import Endpoints, SparqlClient
 from triplehelix.ontology.namespace import PREFIXES
 
@@ -87,8 +87,11 @@ class RemoteGraph:
 
     Args:
         client: the HTTP client (endpoints, credentials, timeouts, retries).
-        page_size: rows per page of a large SELECT; keep it below the server's row cap.
+        page_size: rows per page of a large SELECT.
         progress: called with the rows read so far after each page of a paged read.
+        check_cap: before the first SELECT, ask the server for ``page_size + 1`` generated
+            rows; a server that cuts that answer caps results below a page, and the page is
+            shrunk to fit under its cap (one small request per ``RemoteGraph``).
 
     >>> RemoteGraph.connect("http://127.0.0.1:7878").client.endpoints.query
     'http://127.0.0.1:7878/query'
@@ -102,10 +105,12 @@ class RemoteGraph:
         *,
         page_size: int = 5000,
         progress: Callable[[int], None] | None = None,
+        check_cap: bool = True,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be positive")
         self.client, self.page_size, self.progress = client, page_size, progress
+        self._cap_checked = not check_cap
 
     @classmethod
     def connect(cls, url: str, **options: Any) -> RemoteGraph:
@@ -169,14 +174,81 @@ class RemoteGraph:
         return int(rows[0]["n"])
 
     def graph_sizes(self) -> dict[str, int]:
-        """Triples in each named graph (half-written staging graphs left out)."""
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        """Triples in each named graph (half-written staging graphs left out).
+
+        Read a page of graphs at a time in the order of their IRIs, each page starting after
+        the last IRI of the one before: no ``OFFSET``, which Virtuoso refuses past its
+        ``MaxSortedTopRows`` (10,000), so that a server of more graphs can be listed. More
+        than one page is checked against the server's count of graphs.
+
+        Raises:
+            StoreError: the pages came back short of the count (``truncated-result``).
+        """
+        self._check_cap()
+        sizes: dict[str, int] = {}
+        after, pages = "", 0
+        while True:
+            _, rows = self._page(
+                "",
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                f"FILTER(STR(?g) > {ox.Literal(after)}) }} GROUP BY ?g ORDER BY STR(?g) "
+                f"LIMIT {self.page_size}",
+            )
+            sizes.update((r["g"]["value"], int(r["n"]["value"])) for r in rows)
+            pages += 1
+            if len(rows) < self.page_size:
+                break
+            after = max(r["g"]["value"] for r in rows)
+            if self.progress is not None:
+                self.progress(len(sizes))
+        if pages > 1:
+            counted = self._page(
+                "", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+            )
+            total = int(counted[1][0]["n"]["value"])
+            if total != len(sizes):
+                raise StoreError(
+                    f"{len(sizes)} of the server's {total} graphs came back",
+                    code="truncated-result",
+                    hint="the server orders IRIs unlike SPARQL's STR comparison; report it",
+                )
         union = self.client.union_graph
         return {
-            r["g"]: int(r["n"])
-            for r in rows
-            if not str(r["g"]).startswith((STAGING, *SYSTEM_GRAPHS)) and r["g"] != union
+            g: n
+            for g, n in sizes.items()
+            if not g.startswith((STAGING, *SYSTEM_GRAPHS)) and g != union
         }
+
+    def same_graphs(self, graphs: list[tuple[str, list[bytes]]]) -> set[str]:
+        """The names of ``graphs`` (N-Triples lines without blank nodes, each graph of the
+        size it has on the server) whose every triple the server's graph holds: one query.
+
+        Literals are matched by their text, language and datatype rather than as terms in
+        ``VALUES`` (Virtuoso matches language-tagged literals there only one at a time); a
+        server that rewrites a literal's text makes its graph look changed, so it is
+        rewritten: never the other way round.
+        """
+        if not graphs:
+            return set()
+        rows = []
+        for name, lines in graphs:
+            for t in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES):
+                o = t.object
+                obj = (
+                    f"{ox.Literal(o.value)} {ox.Literal(o.language or '')} <{o.datatype.value}>"
+                    if isinstance(o, ox.Literal)
+                    else f"{o} UNDEF UNDEF"
+                )
+                rows.append(f"(<{check_iri(name)}> {t.subject} {t.predicate} {obj})")
+        text = (
+            "SELECT ?g (COUNT(*) AS ?n) WHERE {\nVALUES (?g ?s ?p ?text ?lang ?type) {\n"
+            + "\n".join(rows)
+            + "\n}\nGRAPH ?g { ?s ?p ?o }\n"
+            "FILTER(IF(BOUND(?lang), ISLITERAL(?o) && STR(?o) = ?text && LANG(?o) = ?lang "
+            '&& (?lang != "" || DATATYPE(?o) = ?type), sameTerm(?o, ?text))) } GROUP BY ?g'
+        )
+        found = {r["g"]: int(r["n"]) for r in self.select(text)}
+        return {name for name, lines in graphs if found.get(name) == len(lines)}
 
     def graph_names(self) -> list[str]:
         """Every named graph holding triples, sorted (staging graphs left out)."""
@@ -201,6 +273,7 @@ class RemoteGraph:
         Solution modifiers are appended to the query itself when it has none of its own
         (servers plan that best); otherwise the query becomes a subquery.
         """
+        self._check_cap()
         direct = _appendable(body)
 
         def text(modifiers: str, projection: str = "*") -> str:
@@ -231,6 +304,18 @@ class RemoteGraph:
                 self.progress(len(rows))
             if len(got) < self.page_size:
                 return names, rows
+
+    def _check_cap(self) -> None:
+        """Shrink the page below the server's row cap if that is smaller (asked once)."""
+        if self._cap_checked:
+            return
+        self._cap_checked = True
+        want = self.page_size + 1
+        digits = len(str(want - 1)) if want > 1 else 1  # 10 ** digits >= want
+        rows = " ".join(f"VALUES ?_d{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(digits))
+        _, got = self._page("", f"SELECT ?_d0 WHERE {{ {rows} }} LIMIT {want}")
+        if 2 <= len(got) < want:  # (fewer than 2: a server that says nothing either way)
+            self.page_size = len(got) - 1
 
     def _page(self, head: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
         data = self.client.query_json(PROLOGUE + head + text)

@@ -12,8 +12,9 @@ Where the server has no Graph Store endpoint (404/405, or none configured), the 
 use SPARQL Update ``INSERT DATA`` in batches of at most 1,000 triples (Virtuoso rejects large
 ones). The ``meta`` graph is shared by every load, so it is appended to, never replaced.
 
-A push that stops halfway is finished by running it again: graphs whose triple count on the
-server already equals the local one are skipped (``replace=True`` rewrites them all).
+A push that stops halfway is finished by running it again: graphs the server already holds
+(the same triples) are skipped (``replace=True`` rewrites them all). A graph that is
+rewritten takes the facts only its earlier version stated out of the union.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ __all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store
 APPEND_ONLY = frozenset({str(GRAPH_META)})
 UPDATE_BATCH = 1000
 PACK = 500
+Pending = tuple[str, list[bytes], bool]
+"""A small graph waiting for a packed request: name, N-Triples lines, maybe on the server."""
 """Graphs up to this many triples go several to one Update request (twice this many triples
 with their default-graph copies: within what Virtuoso accepts)."""
 
@@ -109,25 +112,24 @@ def push_graphs(
     """
     limit = PACK if pack is None else pack  # 0: every graph its own request
     report = PushReport(protocol="gsp" if client.endpoints.gsp else "update")
-    there = {} if replace else RemoteGraph(client).graph_sizes()
-    batch: list[tuple[str, list[bytes]]] = []
+    batch: list[Pending] = []
     current = ""
     try:
-        for name in names:
-            current = check_iri(name)
-            lines = lines_of(name)
-            if not lines or (name not in APPEND_ONLY and there.get(name) == len(lines)):
-                report.skipped.append(name)
-                continue
+        remote = RemoteGraph(client)
+        there = {} if replace else remote.graph_sizes()
+        for name, lines in _to_write(names, lines_of, remote, there, report):
+            current = name
             if on_graph is not None:
                 on_graph(name)
+            # a graph that may be on the server already is replaced, stale facts and all
+            old = name not in APPEND_ONLY and (replace or name in there)
             if len(lines) <= limit and not _has_bnodes(lines):
-                if sum(len(ls) for _, ls in batch) + len(lines) > limit:
+                if sum(len(ls) for _, ls, _ in batch) + len(lines) > limit:
                     _flush(client, batch, report)
-                batch.append((name, lines))
+                batch.append((name, lines, old))
                 continue
             _flush(client, batch, report)
-            _write(client, name, lines, chunk, report)
+            _write(client, name, lines, chunk, report, old)
             report.written.append(name)
             report.triples += len(lines)
         current = batch[0][0] if batch else current
@@ -140,35 +142,119 @@ def push_graphs(
     return report
 
 
-def _flush(client: SparqlClient, pack: list[tuple[str, list[bytes]]], report: PushReport) -> None:
+def _to_write(
+    names: Iterable[str],
+    lines_of: Callable[[str], list[bytes]],
+    remote: RemoteGraph,
+    there: dict[str, int],
+    report: PushReport,
+) -> Iterator[tuple[str, list[bytes]]]:
+    """The graphs to write, with their lines; those the server has already are skipped.
+
+    A graph of the same size on the server is compared triple by triple (a query of up to
+    ``UPDATE_BATCH`` triples at a time), so that a changed graph of unchanged size is
+    rewritten, not taken for whole; one holding blank nodes cannot be compared and is
+    taken for whole by its size.
+    """
+    same: list[tuple[str, list[bytes]]] = []
+
+    def compared() -> Iterator[tuple[str, list[bytes]]]:
+        kept = remote.same_graphs(same)
+        for name, lines in same:
+            if name in kept:
+                report.skipped.append(name)
+            else:
+                yield name, lines
+        same.clear()
+
+    for name in names:
+        lines = lines_of(check_iri(name))
+        if not lines:
+            report.skipped.append(name)
+        elif name in APPEND_ONLY or there.get(name) != len(lines):
+            yield name, lines
+        elif _has_bnodes(lines):
+            report.skipped.append(name)
+        else:
+            same.append((name, lines))
+            if sum(len(ls) for _, ls in same) >= UPDATE_BATCH:
+                yield from compared()
+    yield from compared()
+
+
+def _flush(client: SparqlClient, pack: list[Pending], report: PushReport) -> None:
     """Write small graphs together in one SPARQL Update request (one transaction)."""
     if not pack:
         return
-    every = b"\n".join(line for _, lines in pack for line in lines).decode()
-    ops = [_insert(client.union_graph, every)]  # the union: default graph or union graph
-    for name, lines in pack:
+    every = b"\n".join(line for _, lines, _ in pack for line in lines).decode()
+    replaced = [name for name, _, old in pack if old]
+    ops = [_unstate(client, replaced)] if replaced else []
+    ops.append(_insert(client.union_graph, every))  # the union: default graph or union graph
+    for name, lines, _ in pack:
         body = b"\n".join(lines).decode()
         if name not in APPEND_ONLY:
             ops.append(f"DROP SILENT GRAPH <{name}>")
         ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
     client.update(" ;\n".join(ops))
-    report.written += [name for name, _ in pack]
-    report.triples += sum(len(lines) for _, lines in pack)
+    report.written += [name for name, _, _ in pack]
+    report.triples += sum(len(lines) for _, lines, _ in pack)
     pack.clear()
 
 
+def _unstate(client: SparqlClient, names: list[str]) -> str:
+    """SPARQL Update removing from the union (the default graph, or the union graph) the
+    triples of graphs about to be replaced that no other named graph states.
+
+    Run before the union gets the new triples, in the same request, so that the union never
+    keeps a fact that only an earlier version of a graph stated (as the embedded store's
+    ``unload``). Staging graphs (half-written uploads) state nothing.
+
+    >>> from triplehelix.graph.sparql_http import Endpoints
+    >>> print(_unstate(SparqlClient(Endpoints.of("http://h:1")), ["urn:a"]))
+    DELETE { ?s ?p ?o } WHERE {
+      VALUES ?_g { <urn:a> }
+      GRAPH ?_g { ?s ?p ?o }
+      FILTER NOT EXISTS { GRAPH ?_h { ?s ?p ?o }
+        FILTER(?_h NOT IN (<urn:a>) && !STRSTARTS(STR(?_h), "urn:triplehelix:staging:")) }
+    }
+    """
+    union = client.union_graph
+    iris = [f"<{check_iri(n)}>" for n in names]
+    others = ", ".join(iris + ([f"<{union}>"] if union else []))
+    target = "?s ?p ?o" if union is None else f"GRAPH <{union}> {{ ?s ?p ?o }}"
+    return (
+        f"DELETE {{ {target} }} WHERE {{\n"
+        f"  VALUES ?_g {{ {' '.join(iris)} }}\n"
+        "  GRAPH ?_g { ?s ?p ?o }\n"
+        "  FILTER NOT EXISTS { GRAPH ?_h { ?s ?p ?o }\n"
+        f'    FILTER(?_h NOT IN ({others}) && !STRSTARTS(STR(?_h), "{STAGING}")) }}\n'
+        "}"
+    )
+
+
+def _swap(client: SparqlClient, name: str, stage: str) -> None:
+    """Replace graph ``name`` by the staged one in one request: the old version's facts
+    leave the union, the new ones join it, and the staging graph moves into place."""
+    union = f"GRAPH <{client.union_graph}> {{ ?s ?p ?o }}" if client.union_graph else "?s ?p ?o"
+    client.update(
+        f"{_unstate(client, [name])} ;\n"
+        f"INSERT {{ {union} }} WHERE {{ GRAPH <{stage}> {{ ?s ?p ?o }} }} ;\n"
+        f"MOVE SILENT <{stage}> TO <{name}>"
+    )
+
+
 def _write(
-    client: SparqlClient, name: str, lines: list[bytes], chunk: int, rep: PushReport
+    client: SparqlClient, name: str, lines: list[bytes], chunk: int, rep: PushReport, old: bool
 ) -> None:
     if rep.protocol == "gsp":
         try:
-            _write_gsp(client, name, lines, chunk)
+            _write_gsp(client, name, lines, chunk, old)
             return
         except HttpError as exc:
             if exc.status not in (404, 405, 415, 501):
                 raise
             rep.protocol = "update"  # no Graph Store Protocol here: SPARQL Update from now on
-    _write_update(client, name, lines)
+    _write_update(client, name, lines, old)
 
 
 def _insert(graph: str | None, triples: str) -> str:
@@ -188,8 +274,17 @@ def _chunks(lines: list[bytes], size: int) -> list[bytes]:
     return [b"\n".join(lines[i : i + size]) + b"\n" for i in range(0, len(lines), size)]
 
 
-def _write_gsp(client: SparqlClient, name: str, lines: list[bytes], chunk: int) -> None:
+def _write_gsp(
+    client: SparqlClient, name: str, lines: list[bytes], chunk: int, old: bool = False
+) -> None:
     parts = _chunks(lines, chunk)
+    if old:  # staged, then swapped in with the union's clean-up: one request
+        stage = _staging(name)
+        client.gsp("PUT", stage, parts[0])
+        for part in parts[1:]:
+            client.gsp("POST", stage, part)
+        _swap(client, name, stage)
+        return
     for part in parts:  # the union (default graph or union graph), appended: a set
         client.gsp("POST", client.union_graph, part)
     if name in APPEND_ONLY:
@@ -206,8 +301,15 @@ def _write_gsp(client: SparqlClient, name: str, lines: list[bytes], chunk: int) 
     client.update(f"MOVE SILENT <{stage}> TO <{name}>")
 
 
-def _write_update(client: SparqlClient, name: str, lines: list[bytes]) -> None:
+def _write_update(client: SparqlClient, name: str, lines: list[bytes], old: bool = False) -> None:
     batches = [b"\n".join(b) for b in _batches(lines)]
+    if old:
+        stage = _staging(name)
+        client.update(f"DROP SILENT GRAPH <{stage}>")
+        for batch in batches:
+            client.update(f"INSERT DATA {{ GRAPH <{stage}> {{\n{batch.decode()}\n}} }}")
+        _swap(client, name, stage)
+        return
     for batch in batches:
         client.update(_insert(client.union_graph, batch.decode()))
     if name in APPEND_ONLY:

@@ -1,0 +1,161 @@
+"""``import cordis|ror|csv --endpoint``: the graphs ``import --store`` makes, on a real server."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cli_helpers import run_main
+from oxigraph_server import OxigraphServer
+from triplehelix.graph.store import KnowledgeGraph
+
+META = "https://w3id.org/triplehelix/graph/meta"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+ROR = FIXTURES / "ror" / "ror_records_v2.json"
+MAPPING = Path(__file__).parent.parent.parent / "examples" / "mapping"
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
+
+
+@pytest.fixture
+def small_cordis(tmp_path: Path) -> Path:
+    """The first 100 rows of the H2020 sample and the names of their organisations."""
+    folder = tmp_path / "cordis"
+    folder.mkdir()
+    src = FIXTURES / "cordis"
+    with (src / "h2020.csv").open(encoding="utf-8", newline="") as f:
+        lines = f.readlines()[:101]
+    (folder / "h2020.csv").write_text("".join(lines), encoding="utf-8")
+    pics = {row["pic"] for row in csv.DictReader(lines)}
+    with (src / "Stacked_by_activityType.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter=";")
+        rows = [r for r in reader if r["orgId"] in pics]
+        header = reader.fieldnames or []
+    with (folder / "names.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, header, delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    srv = OxigraphServer(tmp_path / "oxigraph")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run_main([*args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def listed(capsys: pytest.CaptureFixture[str], url: str) -> dict[str, int]:
+    code, out, err = run(capsys, "pull", "--endpoint", url, "--list")
+    assert code == 0, err
+    return {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
+
+
+def store_sizes(store: Path) -> dict[str, int]:
+    with KnowledgeGraph(store, read_only=True) as kg:
+        return {
+            g: len(list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
+            for g in kg.graph_names()
+        }
+
+
+def test_import_cordis_and_ror_to_a_server_as_to_a_store(
+    server: OxigraphServer,
+    small_cordis: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = tmp_path / "kg"
+    reports = {}
+    for source, path in (("cordis", small_cordis), ("ror", ROR)):
+        code, local, err = run(capsys, "import", source, str(path), "--store", str(store))
+        assert code == 0, err
+        code, far, err = run(capsys, "import", source, str(path), "--endpoint", server.url)
+        assert code == 0, err
+        assert far == local  # the same data-quality report
+        assert f"to {server.url}/query by " in err
+        reports[source] = err
+    on_server, in_store = listed(capsys, server.url), store_sizes(store)
+    assert set(on_server) == set(in_store)
+    assert {g: n for g, n in on_server.items() if g != META} == {
+        g: n for g, n in in_store.items() if g != META
+    }
+    query = ["query", "SELECT ?o ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l }"]
+    _, local, _ = run(capsys, *query, "--format", "csv", "--store", str(store))
+    code, far, err = run(capsys, *query, "--format", "csv", "--endpoint", server.url)
+    assert code == 0, err
+    assert len(local.splitlines()) > 100
+    assert sorted(far.splitlines()) == sorted(local.splitlines())
+    # again, unchanged: every record graph is there already, only meta is appended to
+    code, _, err = run(capsys, "import", "ror", str(ROR), "--endpoint", server.url)
+    assert code == 0, err
+    assert "wrote 1 graph(s)" in err
+    assert f"written: {META}" in err
+
+
+def test_import_csv_to_a_server_from_the_environment(
+    server: OxigraphServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = FIXTURES / "cordis" / "Stacked_by_activityType.csv"
+    mapping = MAPPING / "cordis-organisations.yaml"
+    args = ["import", "csv", str(table), "--mapping", str(mapping)]
+    store = tmp_path / "kg"
+    assert run(capsys, *args, "--store", str(store))[0] == 0
+    monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", server.url)
+    code, _, err = run(capsys, *args, "--dry-run")  # a dry run writes nothing anywhere
+    assert code == 0, err
+    assert listed(capsys, server.url) == {}
+    code, _, err = run(capsys, *args)
+    assert code == 0, err
+    on_server, in_store = listed(capsys, server.url), store_sizes(store)
+    assert {g: n for g, n in on_server.items() if g != META} == {
+        g: n for g, n in in_store.items() if g != META
+    }
+    assert len(on_server) > 1000
+
+
+def test_import_target_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = run(capsys, "import", "ror", str(ROR))
+    assert code == 2
+    assert "no --store given [no-store]" in err
+    assert "--endpoint URL" in err
+    dead = "http://127.0.0.1:9"
+    code, _, err = run(
+        capsys, "import", "ror", str(ROR), "--store", str(tmp_path), "--endpoint", dead
+    )
+    assert code == 2
+    assert "[bad-source]" in err
+    code, _, err = run(capsys, "import", "ror", str(ROR), "--endpoint", dead, "--retries", "0")
+    assert code == 5
+    assert "[endpoint-error]" in err
+    assert "Traceback" not in err
+
+
+def test_import_to_the_endpoint_of_the_config_file(
+    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.toml").write_text(f'[remote]\nendpoint = "{server.url}"\n')
+    code, _, err = run(capsys, "import", "ror", str(ROR))  # as `load` without --store
+    assert code == 0, err
+    assert f"to {server.url}/query" in err
+    assert len(listed(capsys, server.url)) > 10

@@ -1,0 +1,117 @@
+"""A graph replaced on a server takes its stale facts out of the union (real Oxigraph).
+
+The union (the default graph) must not keep a fact that only an earlier version of a graph
+stated, while a fact another named graph still states stays: as ``unload`` does locally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import run_main
+from oxigraph_server import OxigraphServer
+from triplehelix.graph.remote import RemoteGraph
+from triplehelix.graph.remote_write import push_graphs
+from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+
+G1, G2 = "urn:th-test:g1", "urn:th-test:g2"
+
+
+def triple(s: str, o: str) -> bytes:
+    return f'<urn:th-test:{s}> <urn:th-test:p> "{o}" .'.encode()
+
+
+ONLY_V1, SHARED, KEPT = triple("a", "only in v1"), triple("a", "shared"), triple("a", "kept")
+IN_G2 = triple("b", "in g2")
+NEW = [triple("a", f"new {n}") for n in range(3)]
+V1 = {G1: [ONLY_V1, SHARED, KEPT], G2: [SHARED, IN_G2]}
+V2 = {G1: [KEPT, *NEW]}  # a different size, so a re-push without --replace rewrites it
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    srv = OxigraphServer(tmp_path / "oxigraph")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def default_graph(client: SparqlClient) -> set[str]:
+    rows = client.query_json("SELECT ?o WHERE { ?s <urn:th-test:p> ?o FILTER(ISLITERAL(?o)) }")
+    return {r["o"]["value"] for r in rows["results"]["bindings"]}
+
+
+def push(client: SparqlClient, graphs: dict[str, list[bytes]], **options: object) -> None:
+    push_graphs(list(graphs), graphs.__getitem__, client, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("gsp", [True, False])
+@pytest.mark.parametrize("pack", [None, 0])  # packed Update requests / one graph each
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_replaced_graph_leaves_no_stale_fact_in_the_union(
+    server: OxigraphServer, gsp: bool, pack: int | None, replace: bool
+) -> None:
+    ends = Endpoints.of(server.url)
+    client = SparqlClient(ends if gsp else Endpoints(ends.query, ends.update, None))
+    push(client, V1, pack=pack)
+    assert default_graph(client) == {"only in v1", "shared", "kept", "in g2"}
+    push(client, V2, pack=pack, replace=replace)
+    assert default_graph(client) == {"shared", "kept", "in g2", "new 0", "new 1", "new 2"}
+    assert RemoteGraph(client).graph_sizes() == {G1: 4, G2: 2}
+    rows = client.query_json(f"SELECT ?o WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
+    assert {r["o"]["value"] for r in rows["results"]["bindings"]} == {
+        "kept",
+        "new 0",
+        "new 1",
+        "new 2",
+    }
+
+
+def test_big_graphs_are_staged_then_swapped_in_one_request(server: OxigraphServer) -> None:
+    client = SparqlClient(Endpoints.of(server.url))
+    big_v1 = [triple("c", f"v1 {n}") for n in range(30)]
+    big_v2 = [triple("c", f"v2 {n}") for n in range(40)]
+    push(client, {G1: big_v1, G2: [big_v1[0]]}, pack=0, chunk=7)
+    urls: list[str] = []
+    client.on_request = lambda method, url: urls.append(f"{method} {url}")
+    push(client, {G1: big_v2}, pack=0, chunk=7, replace=True)
+    client.on_request = None
+    assert default_graph(client) == {"v1 0"} | {f"v2 {n}" for n in range(40)}
+    assert "staging" in urls[0]  # the new version goes to a staging graph first...
+    assert urls[-1] == f"POST {server.url}/update"  # ... then one swap request
+    assert len(urls) == 40 // 7 + 2
+    assert not any("default" in u for u in urls)  # the union is never appended to directly
+
+
+def test_load_of_a_changed_file_drops_its_stale_facts_from_the_union(
+    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "orgs.yaml"
+    org = "organisations:\n  - id: alpha\n    name: {en: %s}\n    types: [university]\n"
+    org += "    country: KZ\n"
+    data.write_text(org % "Alpha Institute", encoding="utf-8")
+    assert run_main(["load", str(data), "--endpoint", server.url]) == 0
+    data.write_text(org % "Alpha University" + "    acronym: AU\n", encoding="utf-8")
+    assert run_main(["load", str(data), "--endpoint", server.url]) == 0
+    capsys.readouterr()
+    for label, answer in (("Alpha Institute", "false"), ("Alpha University", "true")):
+        ask = f'ASK {{ ?o skos:prefLabel "{label}"@en }}'
+        run_main(["query", ask, "--endpoint", server.url])
+        assert capsys.readouterr().out.strip() == answer, label
+
+
+def test_a_changed_graph_of_the_same_size_is_rewritten_an_unchanged_one_skipped(
+    server: OxigraphServer,
+) -> None:
+    client = SparqlClient(Endpoints.of(server.url))
+    push(client, V1)
+    again = push_graphs(list(V1), V1.__getitem__, client)
+    assert (again.written, sorted(again.skipped)) == ([], [G1, G2])  # compared, not rewritten
+    same_size = {G1: [KEPT, *NEW[:2]], G2: V1[G2]}
+    assert len(same_size[G1]) == len(V1[G1])
+    report = push_graphs(list(same_size), same_size.__getitem__, client)
+    assert (report.written, report.skipped) == ([G1], [G2])
+    assert default_graph(client) == {"shared", "kept", "in g2", "new 0", "new 1"}

@@ -115,3 +115,45 @@ def test_a_changed_graph_of_the_same_size_is_rewritten_an_unchanged_one_skipped(
     report = push_graphs(list(same_size), same_size.__getitem__, client)
     assert (report.written, report.skipped) == ([G1], [G2])
     assert default_graph(client) == {"shared", "kept", "in g2", "new 0", "new 1"}
+
+
+def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
+    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orgs, other = tmp_path / "organisations.csv", tmp_path / "more" / "02-organisations.csv"
+    other.parent.mkdir()
+    head = "id,name.en,types,country\n"
+    orgs.write_text(
+        head + "a,Alpha University,university,KZ\nb,Beta Steel,company,KZ\n", encoding="utf-8"
+    )
+    other.write_text(head + "c,Gamma Agency,government-body,TJ\n", encoding="utf-8")
+    assert run_main(["load", str(orgs), str(other), "--endpoint", server.url]) == 0
+    client = SparqlClient(Endpoints.of(server.url))
+    rows_of = "SELECT ?g WHERE { GRAPH <https://w3id.org/triplehelix/graph/meta> { ?g ?p ?o } }"
+
+    def row_graphs() -> set[str]:
+        found = {b["g"]["value"] for b in client.query_json(rows_of)["results"]["bindings"]}
+        return {g.rsplit("/", 2)[-2] + "/" + g.rsplit("/", 1)[-1] for g in found if "/row-" in g}
+
+    assert row_graphs() == {
+        "file-organisations-csv/row-2",
+        "file-organisations-csv/row-3",
+        "file-02-organisations-csv/row-2",
+    }
+    orgs.write_text(head + "a,Alpha University,university,KZ\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run_main(["load", str(orgs), "--endpoint", server.url]) == 0
+    assert "dropped 1 graph(s)" in capsys.readouterr().err
+    assert row_graphs() == {"file-organisations-csv/row-2", "file-02-organisations-csv/row-2"}
+    names = set(RemoteGraph(client).graph_sizes())
+    assert not any(n.endswith("file-organisations-csv/row-3") for n in names)
+    for label, answer in (
+        ("Beta Steel", "false"),
+        ("Alpha University", "true"),
+        ("Gamma Agency", "true"),
+    ):
+        run_main(["query", f'ASK {{ ?o skos:prefLabel "{label}"@en }}', "--endpoint", server.url])
+        assert capsys.readouterr().out.strip() == answer, label
+    described = 'ASK { ?g ?p ?o FILTER(STRENDS(STR(?g), "file-organisations-csv/row-3")) }'
+    run_main(["query", described, "--endpoint", server.url])
+    assert capsys.readouterr().out.strip() == "false"  # gone from the union's meta copy too

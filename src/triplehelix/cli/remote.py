@@ -373,3 +373,8 @@ def write_records_remote(
     kg = KnowledgeGraph()  # in memory: the records become graphs exactly as in `load`
     kg.load(rs)
     push_kg(kg, client)
+    from triplehelix.graph.remote_sources import drop_vanished
+
+    gone = drop_vanished(kg, client)  # rows a changed file no longer has, as `load` does
+    if gone:
+        err.print(f"dropped {len(gone)} graph(s) of rows no longer in the files", markup=False)

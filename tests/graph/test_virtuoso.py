@@ -264,3 +264,31 @@ def test_graphs_are_listed_without_sorted_windows_past_the_limit(
         assert again.written == ["https://w3id.org/triplehelix/graph/meta"]
     finally:
         server.stop()
+
+
+def test_load_of_a_changed_file_drops_the_rows_it_no_longer_has(
+    virtuoso: VirtuosoServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the union in ``--union-graph``: the dropped row's facts leave that graph."""
+    from cli_helpers import run_main
+
+    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
+    monkeypatch.setenv("TH_VIRTUOSO_PW", PASSWORD)
+    conn = ["--endpoint", f"{virtuoso.url}/sparql-auth", "--union-graph", UNION]
+    conn += ["--user", USER, "--password-env", "TH_VIRTUOSO_PW"]
+    data = tmp_path / "02-organisations.csv"
+    head = "id,name.en,types,country\n"
+    data.write_text(head + "z1,Zeta One,university,KZ\nz2,Zeta Two,company,KZ\n", "utf-8")
+    assert run_main(["load", str(data), *conn]) == 0
+    data.write_text(head + "z1,Zeta One,university,KZ\n", "utf-8")
+    assert run_main(["load", str(data), *conn]) == 0
+    assert "dropped 1 graph(s)" in capsys.readouterr().err
+    for label, answer in (("Zeta Two", "false"), ("Zeta One", "true")):
+        run_main(["query", f'ASK {{ ?o skos:prefLabel "{label}"@en }}', *conn])
+        assert capsys.readouterr().out.strip() == answer, label
+    rows = [n for n in RemoteGraph(client_for(virtuoso)).graph_names() if "02-organisations" in n]
+    assert [n.rsplit("/", 1)[-1] for n in rows] == ["row-2"]

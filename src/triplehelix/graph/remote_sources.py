@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from triplehelix.graph.remote import check_iri
 from triplehelix.graph.remote_write import _unstate
 from triplehelix.ontology.namespace import GRAPH_META
 
@@ -51,7 +52,8 @@ def drop_vanished(kg: KnowledgeGraph, client: SparqlClient) -> list[str]:
         f"SELECT DISTINCT ?g WHERE {{ VALUES ?doc {{ {values} }} "
         f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}"
     )
-    there = {b["g"]["value"] for b in answer["results"]["bindings"] if b["g"]["type"] == "uri"}
+    bindings = answer["results"]["bindings"]
+    there = {check_iri(b["g"]["value"]) for b in bindings if b["g"]["type"] == "uri"}
     gone = sorted(there - local)
     for start in range(0, len(gone), BATCH):
         client.update(_drop_request(client, gone[start : start + BATCH]))

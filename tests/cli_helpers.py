@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from triplehelix.cli.main import main
 
 
@@ -12,3 +15,26 @@ def run_main(args: list[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     return 0
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def small_cordis(folder: Path, rows: int) -> Path:
+    """The first ``rows`` rows of the H2020 sample and the names of their organisations,
+    written into ``folder`` (created)."""
+    folder.mkdir()
+    src = FIXTURES / "cordis"
+    with (src / "h2020.csv").open(encoding="utf-8", newline="") as f:
+        lines = f.readlines()[: rows + 1]
+    (folder / "h2020.csv").write_text("".join(lines), encoding="utf-8")
+    pics = {row["pic"] for row in csv.DictReader(lines)}
+    with (src / "Stacked_by_activityType.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter=";")
+        names = [r for r in reader if r["orgId"] in pics]
+        header = reader.fieldnames or []
+    with (folder / "names.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, header, delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows(names)
+    return folder

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_main
+from cli_helpers import small_cordis as cordis_sample
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
@@ -26,22 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def small_cordis(tmp_path: Path) -> Path:
     """The first 300 rows of the H2020 sample and the names of their organisations."""
-    folder = tmp_path / "cordis"
-    folder.mkdir()
-    src = FIXTURES / "cordis"
-    with (src / "h2020.csv").open(encoding="utf-8", newline="") as f:
-        lines = f.readlines()[:301]
-    (folder / "h2020.csv").write_text("".join(lines), encoding="utf-8")
-    pics = {row["pic"] for row in csv.DictReader(lines)}
-    with (src / "Stacked_by_activityType.csv").open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f, delimiter=";")
-        rows = [r for r in reader if r["orgId"] in pics]
-        header = reader.fieldnames or []
-    with (folder / "names.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, header, delimiter=";", quoting=csv.QUOTE_ALL)
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
+    return cordis_sample(tmp_path / "cordis", 300)
 
 
 def test_import_cordis_report_and_idempotence(

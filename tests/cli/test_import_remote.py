@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from cli_helpers import run_main
+from cli_helpers import small_cordis as cordis_sample
 from oxigraph_server import OxigraphServer
 from triplehelix.graph.store import KnowledgeGraph
 
@@ -28,22 +28,7 @@ def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def small_cordis(tmp_path: Path) -> Path:
     """The first 100 rows of the H2020 sample and the names of their organisations."""
-    folder = tmp_path / "cordis"
-    folder.mkdir()
-    src = FIXTURES / "cordis"
-    with (src / "h2020.csv").open(encoding="utf-8", newline="") as f:
-        lines = f.readlines()[:101]
-    (folder / "h2020.csv").write_text("".join(lines), encoding="utf-8")
-    pics = {row["pic"] for row in csv.DictReader(lines)}
-    with (src / "Stacked_by_activityType.csv").open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f, delimiter=";")
-        rows = [r for r in reader if r["orgId"] in pics]
-        header = reader.fieldnames or []
-    with (folder / "names.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, header, delimiter=";", quoting=csv.QUOTE_ALL)
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
+    return cordis_sample(tmp_path / "cordis", 100)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from triplehelix.graph.remote import check_iri
-from triplehelix.graph.remote_write import _unstate
+from triplehelix.graph.remote_write import unstate
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _drop_request(client: SparqlClient, names: list[str]) -> str:
     described = f"VALUES ?g {{ {iris} }} GRAPH <{GRAPH_META}> {{ ?g ?p ?o }}"
     return " ;\n".join(
         [
-            _unstate(client, names),
+            unstate(client, names),
             f"DELETE {{ {target} }} WHERE {{ {described} }}",
             f"DELETE {{ GRAPH <{GRAPH_META}> {{ ?g ?p ?o }} }} WHERE {{ {described} }}",
             *(f"DROP SILENT GRAPH <{n}>" for n in names),

@@ -34,7 +34,7 @@ from triplehelix.ontology.namespace import GRAPH_META
 if TYPE_CHECKING:
     from triplehelix.graph.store import KnowledgeGraph
 
-__all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store"]
+__all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store", "unstate"]
 
 APPEND_ONLY = frozenset({str(GRAPH_META)})
 UPDATE_BATCH = 1000
@@ -188,7 +188,7 @@ def _flush(client: SparqlClient, pack: list[Pending], report: PushReport) -> Non
         return
     every = b"\n".join(line for _, lines, _ in pack for line in lines).decode()
     replaced = [name for name, _, old in pack if old]
-    ops = [_unstate(client, replaced)] if replaced else []
+    ops = [unstate(client, replaced)] if replaced else []
     ops.append(_insert(client.union_graph, every))  # the union: default graph or union graph
     for name, lines, _ in pack:
         body = b"\n".join(lines).decode()
@@ -201,7 +201,7 @@ def _flush(client: SparqlClient, pack: list[Pending], report: PushReport) -> Non
     pack.clear()
 
 
-def _unstate(client: SparqlClient, names: list[str]) -> str:
+def unstate(client: SparqlClient, names: list[str]) -> str:
     """SPARQL Update removing from the union (the default graph, or the union graph) the
     triples of graphs about to be replaced that no other named graph states.
 
@@ -210,7 +210,7 @@ def _unstate(client: SparqlClient, names: list[str]) -> str:
     ``unload``). Staging graphs (half-written uploads) state nothing.
 
     >>> from triplehelix.graph.sparql_http import Endpoints
-    >>> print(_unstate(SparqlClient(Endpoints.of("http://h:1")), ["urn:a"]))
+    >>> print(unstate(SparqlClient(Endpoints.of("http://h:1")), ["urn:a"]))
     DELETE { ?s ?p ?o } WHERE {
       VALUES ?_g { <urn:a> }
       GRAPH ?_g { ?s ?p ?o }
@@ -237,7 +237,7 @@ def _swap(client: SparqlClient, name: str, stage: str) -> None:
     leave the union, the new ones join it, and the staging graph moves into place."""
     union = f"GRAPH <{client.union_graph}> {{ ?s ?p ?o }}" if client.union_graph else "?s ?p ?o"
     client.update(
-        f"{_unstate(client, [name])} ;\n"
+        f"{unstate(client, [name])} ;\n"
         f"INSERT {{ {union} }} WHERE {{ GRAPH <{stage}> {{ ?s ?p ?o }} }} ;\n"
         f"MOVE SILENT <{stage}> TO <{name}>"
     )

@@ -17,7 +17,11 @@ from triplehelix.graph.store import KnowledgeGraph
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
-README = Path(__file__).parent.parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent.parent
+# The front page and the page on the command line conventions (docs/cli.md).
+README_AND_CLI_PAGE = "\n".join(
+    (ROOT / page).read_text(encoding="utf-8") for page in ("README.md", "docs/cli.md")
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -27,13 +31,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))
-def test_every_command_has_help_with_examples_and_is_in_the_readme(
+def test_every_command_has_help_with_examples_and_is_in_the_docs(
     capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
     code, out, _ = run(capsys, command, "--help")
     assert code == 0
     assert "Examples:" in out
-    assert f"triplehelix {command}" in README.read_text(encoding="utf-8")
+    assert f"triplehelix {command}" in README_AND_CLI_PAGE
+    assert f"triplehelix {command} --help" in README_AND_CLI_PAGE
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

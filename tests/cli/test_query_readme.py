@@ -1,4 +1,4 @@
-"""The README's "Querying" transcripts are what the program prints."""
+"""The "Querying" page's transcripts (docs/querying.md) are what the program prints."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pytest
 
 from cli_helpers import run_main
 
-README = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+PAGE = (Path(__file__).parent.parent.parent / "docs" / "querying.md").read_text(encoding="utf-8")
 
 
 def transcripts() -> list[tuple[str, list[str], int]]:
-    section = README.split("\n## Querying\n", 1)[1].split("\n## ", 1)[0]
+    assert PAGE.startswith("# Querying\n")
     found = []
-    for block in re.findall(r"```text\n(.*?)```", section, re.S):
+    for block in re.findall(r"```text\n(.*?)```", PAGE, re.S):
         for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
             command, *output = chunk.rstrip("\n").split("\n")
             status = 0
@@ -31,7 +31,7 @@ def test_the_section_has_transcripts() -> None:
     commands = [c for c, _, _ in transcripts()]
     assert len(commands) >= 5
     assert any("--saved" in c for c in commands)
-    assert "triplehelix serve --store" in README
+    assert "triplehelix serve --store" in PAGE
 
 
 @pytest.mark.parametrize(("command", "output", "status"), transcripts())

@@ -186,7 +186,7 @@ def ror(
     "csv",
     help=help_text(
         "Import any CSV/TSV table through a YAML mapping: record kinds, column → field, "
-        "value maps and id templates (format: README, Importing real data). Errors name "
+        "value maps and id templates (format: docs/importing.md). Errors name "
         "the row and column; --dry-run shows the records that would be created.",
         "triplehelix import csv partners.csv --mapping mapping.yaml --store kg",
         "triplehelix import csv tests/fixtures/cordis/Stacked_by_activityType.csv "

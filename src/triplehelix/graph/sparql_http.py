@@ -1,6 +1,6 @@
 """A small SPARQL 1.1 Protocol, Update and Graph Store Protocol client (stdlib only).
 
-What servers do in the wild decides the details (README "Scaling out"):
+What servers do in the wild decides the details (docs/remote.md, "Scaling out"):
 
 - queries go as a form POST (``query=…``), never as a raw ``application/sparql-query``
   body, which makes Virtuoso hang; results are asked for explicitly as SPARQL JSON

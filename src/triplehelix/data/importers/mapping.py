@@ -95,7 +95,7 @@ def read_mapping(path: Path) -> Mapping:
                 Problem(str(path), None, ".".join(map(str, e["loc"])), "bad-mapping", e["msg"])
                 for e in exc.errors(include_url=False)
             ],
-            hint="see the mapping format in the README (Importing real data)",
+            hint="see the mapping format in docs/importing.md",
         ) from exc
     _check_fields(path, mapping)
     return mapping

@@ -24,21 +24,29 @@ from pydantic import (
     StringConstraints,
 )
 
+from triplehelix.safe_text import CONTROL
+
 __all__ = [
     "CountryCode",
     "CurrencyCode",
+    "FreeText",
     "LangMap",
     "LangTag",
+    "LangText",
     "LocalId",
     "Money",
     "PartialDate",
     "Ref",
     "RefTo",
+    "Text",
+    "Year",
     "alpha2",
     "alpha3",
     "country_name",
     "date_precision",
     "date_year",
+    "xsd_decimal",
+    "xsd_year",
 ]
 
 STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -103,7 +111,7 @@ def _check_currency(value: str) -> str:
     return code
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def _normalise_date(value: Any) -> Any:
@@ -121,6 +129,8 @@ def _normalise_date(value: Any) -> Any:
 def _check_date(value: str) -> str:
     match = _DATE.match(value)
     if not match:
+        if not value.isascii() and _DATE.match(_ascii_digits(value)):
+            raise ValueError("a date in ASCII digits (0-9), such as 2025 or 2025-04-10")
         raise ValueError("a date as YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     try:
@@ -155,16 +165,89 @@ def _normalise_lang_map(value: Any) -> Any:
     return value
 
 
+def _ascii_digits(text: str) -> str:
+    """``text`` with every Unicode decimal digit (``２``, ``٣``) as its ASCII digit."""
+    return "".join(str(int(c)) if c.isdecimal() else c for c in text)
+
+
+MAX_DIGITS = 18
+"""Digits an amount may have before and after the point: what every SPARQL store sums
+exactly (XSD asks processors for 18 digits; Oxigraph holds 20 before and 18 after)."""
+
+
 def _check_decimal(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("a decimal number")
     if isinstance(value, float | int):
-        return Decimal(str(value))
+        return _finite_decimal(Decimal(str(value)))
     if isinstance(value, str):
+        text = value.replace(" ", "").replace("_", "")
+        if not text.isascii():
+            raise ValueError("a decimal number in ASCII digits (0-9), such as 15000.00")
         try:
-            return Decimal(value.replace(" ", "").replace("_", ""))
+            return _finite_decimal(Decimal(text))
         except InvalidOperation:
             raise ValueError("a decimal number such as 15000.00") from None
+    return value
+
+
+def _finite_decimal(number: Decimal) -> Decimal:
+    """The number with no exponent (``1.5E+6`` → ``1500000``), if it fits.
+
+    >>> _finite_decimal(Decimal("1.5E+6")), _finite_decimal(Decimal("2.50"))
+    (Decimal('1500000'), Decimal('2.50'))
+    """
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N", "F": NaN, sNaN, Infinity
+        raise ValueError("a finite decimal number such as 15000.00")
+    if number.adjusted() >= MAX_DIGITS or -exponent > MAX_DIGITS:
+        raise ValueError(
+            f"a decimal number with at most {MAX_DIGITS} digits before and after the point"
+        )
+    return number.quantize(Decimal(1)) if exponent > 0 else number
+
+
+def xsd_decimal(number: Decimal | float) -> str:
+    """The canonical ``xsd:decimal`` lexical form: digits, an optional point, no exponent.
+
+    Every decimal literal the RDF mapping writes goes through here.
+
+    >>> xsd_decimal(Decimal("1.5E+6")), xsd_decimal(Decimal("1E-7")), xsd_decimal(1e-05)
+    ('1500000', '0.0000001', '0.00001')
+    """
+    if isinstance(number, float):
+        number = Decimal(repr(number))
+    return format(number, "f")
+
+
+def xsd_year(year: int) -> str:
+    """An ``xsd:gYear`` lexical form: at least four ASCII digits.
+
+    >>> xsd_year(2025), xsd_year(988)
+    ('2025', '0988')
+    """
+    return f"{year:04d}"
+
+
+def _check_text(value: str) -> str:
+    """Names, labels and references: no control characters at all."""
+    return _refuse_controls(value, "")
+
+
+def _check_free_text(value: str) -> str:
+    """Descriptions and notes: tab and line breaks (LF, CR, NEL) allowed."""
+    return _refuse_controls(value, "\t\n\r\x85")
+
+
+def _refuse_controls(value: str, allowed: str) -> str:
+    for match in CONTROL.finditer(value):
+        char = match.group()
+        if char not in allowed:
+            kept = " other than tab and line breaks" if allowed else ""
+            raise ValueError(
+                f"text without control characters{kept} "
+                f"(U+{ord(char):04X} at character {match.start() + 1})"
+            )
     return value
 
 
@@ -190,15 +273,29 @@ LocalId = Annotated[
 ]
 """A record key: letters, digits, ``.``, ``_``, ``~``, ``-``; unique in a dataset."""
 
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Text = Annotated[str, AfterValidator(_check_text)]
+"""A name, label, code or note on one line: no control characters (tab and newline too)."""
+FreeText = Annotated[str, AfterValidator(_check_free_text)]
+"""Free text (descriptions, notes, quotes): tab and newline allowed, other controls not."""
+
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_check_text)]
 LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+NonEmpty = Annotated[Text, StringConstraints(min_length=1, max_length=20000)]
+NonEmptyFree = Annotated[FreeText, StringConstraints(min_length=1, max_length=20000)]
 LangMap = Annotated[
     dict[LangTag, NonEmpty],
     BeforeValidator(_normalise_lang_map),
     Field(min_length=1),
 ]
-"""Text per language: ``{"en": "…", "ru": "…"}``; a plain string means English."""
+"""Names per language: ``{"en": "…", "ru": "…"}``; a plain string means English."""
+LangText = Annotated[
+    dict[LangTag, NonEmptyFree],
+    BeforeValidator(_normalise_lang_map),
+    Field(min_length=1),
+]
+"""Free text per language (descriptions, idea texts): like ``LangMap``, newlines allowed."""
+Year = Annotated[int, Field(ge=1, le=9999)]
+"""A year of the common era with at most four digits (an ``xsd:gYear``)."""
 
 CountryCode = Annotated[str, AfterValidator(_check_country)]
 CurrencyCode = Annotated[str, AfterValidator(_check_currency)]

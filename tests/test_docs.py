@@ -67,6 +67,7 @@ def test_public_api_is_complete_and_sorted() -> None:
         "errors",
         "graph",
         "ontology",
+        "safe_text",
     }
     assert set(triplehelix.__all__) - {"__version__"} == public
     assert triplehelix.__all__ == sorted(triplehelix.__all__)

@@ -573,6 +573,10 @@ def test_json_lines_split_only_at_newlines(tmp_path: Path, char: str) -> None:
             encoding="utf-8",
         )
     rs = load_or_fail_cleanly(path)
+    if char in "\x0b\x0c\x1c":  # refused in text (issue 12), but on the line that holds it
+        (problem,) = problems_of(rs)
+        assert (problem.line, problem.field) == (1, "description.en")
+        return
     assert isinstance(rs, RecordSet)
     assert [w.line for w in rs.where] == [1, 2]
     assert rs.records[0].description == {"en": f"x{char}y"}
@@ -623,7 +627,8 @@ def test_nan_and_infinity_amounts_are_problems(tmp_path: Path) -> None:
     ]
     path.write_text(json.dumps(grants))
     problems = problems_of(load_or_fail_cleanly(path))
-    assert [(p.field, p.code) for p in problems] == [("amount.value", "invalid-value")] * 3
+    # 1e308 too: no SPARQL store sums a decimal of 309 digits (issue 12)
+    assert [(p.field, p.code) for p in problems] == [("amount.value", "invalid-value")] * 4
 
 
 def test_missing_path_is_still_an_input_error() -> None:

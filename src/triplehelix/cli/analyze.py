@@ -12,6 +12,7 @@ from triplehelix.cli.common import help_text, open_source, store_option
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err, print_table
 from triplehelix.cli.remote import read_endpoint_options
+from triplehelix.safe_text import visible
 
 __all__ = ["analyze"]
 
@@ -37,7 +38,7 @@ def _emit(report: Any, fmt: str) -> None:
             print_table(table.title, table.columns, [[_cell(v) for v in row] for row in table.rows])
     for note in report.notes:
         if fmt == "table":
-            err.print(f"note: {note}", markup=False)
+            err.print(f"note: {visible(note)}", markup=False)
 
 
 def _cell(value: Any) -> str:

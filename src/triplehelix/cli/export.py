@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -60,6 +62,14 @@ FOLDER_FORMATS = {"vosviewer", "neo4j-csv"}
     help="Graph formats: organisations (coparticipation, the default; full for neo4j-csv), "
     "organisations and activities (bipartite) or every typed node (full).",
 )
+@click.option(
+    "--escape-formulas/--no-escape-formulas",
+    default=True,
+    show_default=True,
+    help="csv, neo4j-csv and vosviewer: prefix text cells that start with = + - @ (or a tab) "
+    "with ' so spreadsheets show them as text, never run them (OWASP CSV injection). "
+    "--no-escape-formulas writes the values exactly, for programs that read the files.",
+)
 @filter_options
 def export(
     store: Path | None,
@@ -67,11 +77,12 @@ def export(
     output: str,
     with_ontology: bool,
     view: str | None,
+    escape_formulas: bool,
     **options: Any,
 ) -> None:
     kg = open_graph(store)
     if fmt in GRAPH:
-        _export_graph(kg, fmt, output, view, options)
+        _export_graph(kg, fmt, output, view, options, escape_formulas=escape_formulas)
         return
     if view is not None or filters_from(options) != _no_filters():
         raise UsageError(
@@ -97,9 +108,46 @@ def _no_filters() -> Any:
 
 
 def _export_graph(
-    kg: Any, fmt: str, output: str, view: str | None, options: dict[str, Any]
+    kg: Any,
+    fmt: str,
+    output: str,
+    view: str | None,
+    options: dict[str, Any],
+    *,
+    escape_formulas: bool,
 ) -> None:
     from triplehelix.graph import exports
+
+    graph = _view_graph(kg, fmt, view, options)
+    if fmt in FOLDER_FORMATS or (fmt == "csv" and output != "-"):
+        folder = _folder(output, fmt)
+        write = {
+            "csv": exports.write_csv,
+            "vosviewer": exports.write_vosviewer,
+            "neo4j-csv": exports.write_neo4j,
+        }[fmt]
+        for path in write(graph, folder, escape_formulas=escape_formulas):
+            err.print(f"wrote {path}", markup=False)
+        return
+    writers: dict[str, Callable[[Any, IO[str]], None]] = {
+        "graphml": exports.write_graphml,
+        "gexf": exports.write_gexf,
+        "json": exports.write_node_link,
+        "csv": partial(exports.write_csv_single, escape_formulas=escape_formulas),
+    }
+    if output == "-":
+        writers[fmt](graph, sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    check_output(target)
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        writers[fmt](graph, fh)
+    err.print(f"wrote {target}", markup=False)
+
+
+def _view_graph(kg: Any, fmt: str, view: str | None, options: dict[str, Any]) -> Any:
+    """The NetworkX view ``--view`` names (the format's default if none), filtered."""
     from triplehelix.graph.network import bipartite_graph, coparticipation_graph, full_graph
 
     view = view or ("full" if fmt == "neo4j-csv" else "coparticipation")
@@ -122,31 +170,7 @@ def _export_graph(
             code="bad-view",
             hint="use --view coparticipation",
         )
-    if fmt in FOLDER_FORMATS or (fmt == "csv" and output != "-"):
-        folder = _folder(output, fmt)
-        write = {
-            "csv": exports.write_csv,
-            "vosviewer": exports.write_vosviewer,
-            "neo4j-csv": exports.write_neo4j,
-        }[fmt]
-        for path in write(graph, folder):
-            err.print(f"wrote {path}", markup=False)
-        return
-    writers = {
-        "graphml": exports.write_graphml,
-        "gexf": exports.write_gexf,
-        "json": exports.write_node_link,
-        "csv": exports.write_csv_single,
-    }
-    if output == "-":
-        writers[fmt](graph, sys.stdout)
-        sys.stdout.flush()
-        return
-    target = Path(output)
-    check_output(target)
-    with target.open("w", encoding="utf-8", newline="") as fh:
-        writers[fmt](graph, fh)
-    err.print(f"wrote {target}", markup=False)
+    return graph
 
 
 def _folder(output: str, fmt: str) -> Path:

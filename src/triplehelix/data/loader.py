@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from triplehelix.data.models import BUILTIN_SECTORS, MODELS, Record, record_key
 from triplehelix.data.readers import RDF_SUFFIXES, RawRecord, SourceFile, expand_paths, read_source
-from triplehelix.data.types import RefTo
+from triplehelix.data.types import RefTo, expected_of
 from triplehelix.errors import InvalidDataError, Problem
 
 __all__ = ["Located", "RecordSet", "gc_paused", "load_records", "validate_raw"]
@@ -233,14 +233,13 @@ def _problems_of(exc: ValidationError, raw: RawRecord) -> Iterator[Problem]:
         loc = [str(x) for x in err["loc"] if not str(x).startswith("function-")]
         field_path = ".".join(loc) or None
         typ = err["type"]
-        msg = err["msg"]
         if typ == "missing":
             expected, found = "a value (the field is required)", None
         elif typ == "extra_forbidden":
             allowed = ", ".join(_field_names(raw))
             expected, found = f"no such field (known fields: {allowed})", _show(err["input"])
         else:
-            expected = msg.removeprefix("Value error, ").removeprefix("Input should be ")
+            expected = expected_of(err)
             found = _show(err["input"])
         line = Located(raw.file, raw.line, "", raw.field_lines).line_of(".".join(loc))
         yield Problem(raw.file, line, field_path, _code(typ), expected, found)

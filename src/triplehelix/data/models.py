@@ -30,11 +30,14 @@ from triplehelix.data.types import (
     CountryCode,
     LangMap,
     LangTag,
+    LangText,
     LocalId,
     Money,
     PartialDate,
     Ref,
     RefTo,
+    Text,
+    Year,
 )
 
 __all__ = [
@@ -162,7 +165,7 @@ class Record(BaseModel):
     id: LocalId
     iri: HttpUrl | None = None
     sources: list[SourceRef] = Field(default_factory=list)
-    description: LangMap | None = None
+    description: LangText | None = None
 
 
 class _Dated(Record):
@@ -185,11 +188,11 @@ class Organisation(Record):
 
     kind: Literal["organisation"] = "organisation"
     name: LangMap
-    alt_names: dict[str, list[str]] = Field(default_factory=dict)
-    acronym: str | None = None
+    alt_names: dict[Text, list[Text]] = Field(default_factory=dict)
+    acronym: Text | None = None
     types: list[OrgType] = Field(min_length=1)
     country: CountryCode | None = None
-    city: str | None = None
+    city: Text | None = None
     part_of: OrgRef | None = None
     sectors: list[SectorRef] = Field(default_factory=list)
     ror: RorId | None = None
@@ -197,13 +200,13 @@ class Organisation(Record):
     pic: Pic | None = None
     website: HttpUrl | None = None
     # Optional details importers fill from registries (ROR, CORDIS); all additive.
-    aliases: dict[LangTag, list[str]] = Field(default_factory=dict)
+    aliases: dict[LangTag, list[Text]] = Field(default_factory=dict)
     status: Literal["active", "inactive", "withdrawn"] | None = None
-    established: int | None = None
+    established: Year | None = None
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
-    identifiers: dict[str, list[str]] = Field(default_factory=dict)
-    classification: list[str] = Field(default_factory=list)
+    identifiers: dict[Text, list[Text]] = Field(default_factory=dict)
+    classification: list[Text] = Field(default_factory=list)
     parents: list[OrgRef] = Field(default_factory=list)
     children: list[OrgRef] = Field(default_factory=list)
     related: list[OrgRef] = Field(default_factory=list)
@@ -220,7 +223,7 @@ class Person(Record):
     """A person (optional in datasets; never put personal names in IRIs)."""
 
     kind: Literal["person"] = "person"
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     orcid: Orcid | None = None
     affiliations: list[OrgRef] = Field(default_factory=list)
 
@@ -230,7 +233,7 @@ class Programme(_Dated):
 
     kind: Literal["programme"] = "programme"
     name: LangMap
-    acronym: str | None = None
+    acronym: Text | None = None
     part_of: ProgrammeRef | None = None
     funders: list[AgentRef] = Field(default_factory=list)
     implementers: list[AgentRef] = Field(default_factory=list)
@@ -244,7 +247,7 @@ class Grant(_Dated):
 
     kind: Literal["grant"] = "grant"
     name: LangMap | None = None
-    number: str | None = None
+    number: Text | None = None
     funders: list[AgentRef] = Field(default_factory=list)
     programme: ProgrammeRef | None = None
     projects: list[ProjectRef] = Field(default_factory=list)
@@ -257,7 +260,7 @@ class Project(_Dated):
 
     kind: Literal["project"] = "project"
     name: LangMap
-    acronym: str | None = None
+    acronym: Text | None = None
     type: ProjectType | None = None
     programme: ProgrammeRef | None = None
     part_of: ProjectRef | None = None
@@ -285,7 +288,7 @@ class Contribution(BaseModel):
     model_config = STRICT
 
     type: ContributionType | None = None
-    description: LangMap | None = None
+    description: LangText | None = None
     amount: Money | None = None
 
 
@@ -324,7 +327,7 @@ class Idea(Record):
 
     kind: Literal["idea"] = "idea"
     id: LocalId | None = None  # type: ignore[assignment]
-    text: LangMap
+    text: LangText
     horizon: int
     clusters: list[ClusterRef] = Field(default_factory=list)
     stage: Stage | None = None
@@ -343,9 +346,9 @@ class Document(Record):
     kind: Literal["document"] = "document"
     title: LangMap
     url: HttpUrl | None = None
-    publisher: str | None = None
+    publisher: Text | None = None
     issued: PartialDate | None = None
-    license: str | None = None
+    license: Text | None = None
     language: LangTag | None = None
     primary: bool = False
 
@@ -355,8 +358,8 @@ class SourceRecord(Record):
 
     kind: Literal["record"] = "record"
     document: DocumentRef
-    locator: str | None = None
-    text: LangMap | None = None
+    locator: Text | None = None
+    text: LangText | None = None
 
 
 MODELS: dict[str, type[Record]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
@@ -24,21 +25,29 @@ from pydantic import (
     StringConstraints,
 )
 
+from triplehelix.safe_text import CONTROL
+
 __all__ = [
     "CountryCode",
     "CurrencyCode",
     "LangMap",
     "LangTag",
+    "LangText",
     "LocalId",
     "Money",
     "PartialDate",
     "Ref",
     "RefTo",
+    "Text",
+    "Year",
     "alpha2",
     "alpha3",
     "country_name",
     "date_precision",
     "date_year",
+    "expected_of",
+    "xsd_decimal",
+    "xsd_year",
 ]
 
 STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -103,7 +112,7 @@ def _check_currency(value: str) -> str:
     return code
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def _normalise_date(value: Any) -> Any:
@@ -121,6 +130,8 @@ def _normalise_date(value: Any) -> Any:
 def _check_date(value: str) -> str:
     match = _DATE.match(value)
     if not match:
+        if not value.isascii() and _DATE.match(_ascii_digits(value)):
+            raise ValueError("a date in ASCII digits (0-9), such as 2025 or 2025-04-10")
         raise ValueError("a date as YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     try:
@@ -155,17 +166,111 @@ def _normalise_lang_map(value: Any) -> Any:
     return value
 
 
+def _ascii_digits(text: str) -> str:
+    """``text`` with every Unicode decimal digit (``２``, ``٣``) as its ASCII digit."""
+    return "".join(str(int(c)) if c.isdecimal() else c for c in text)
+
+
+MAX_DIGITS = 18
+"""Digits an amount may have before and after the point: what every SPARQL store sums
+exactly (XSD asks processors for 18 digits; Oxigraph holds 20 before and 18 after)."""
+
+
 def _check_decimal(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("a decimal number")
     if isinstance(value, float | int):
-        return Decimal(str(value))
+        return _finite_decimal(Decimal(str(value)))
     if isinstance(value, str):
+        text = value.replace(" ", "").replace("_", "")
+        if not text.isascii():
+            raise ValueError("a decimal number in ASCII digits (0-9), such as 15000.00")
         try:
-            return Decimal(value.replace(" ", "").replace("_", ""))
+            return _finite_decimal(Decimal(text))
         except InvalidOperation:
             raise ValueError("a decimal number such as 15000.00") from None
     return value
+
+
+def _finite_decimal(number: Decimal) -> Decimal:
+    """The number with no exponent (``1.5E+6`` → ``1500000``), if it fits.
+
+    >>> _finite_decimal(Decimal("1.5E+6")), _finite_decimal(Decimal("2.50"))
+    (Decimal('1500000'), Decimal('2.50'))
+    """
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N", "F": NaN, sNaN, Infinity
+        raise ValueError("a finite decimal number such as 15000.00")
+    if number.adjusted() >= MAX_DIGITS or -exponent > MAX_DIGITS:
+        raise ValueError(
+            f"a decimal number with at most {MAX_DIGITS} digits before and after the point"
+        )
+    return number.quantize(Decimal(1)) if exponent > 0 else number
+
+
+def xsd_decimal(number: Decimal | float) -> str:
+    """The canonical ``xsd:decimal`` lexical form: digits, an optional point, no exponent.
+
+    Every decimal literal the RDF mapping writes goes through here.
+
+    >>> xsd_decimal(Decimal("1.5E+6")), xsd_decimal(Decimal("1E-7")), xsd_decimal(1e-05)
+    ('1500000', '0.0000001', '0.00001')
+    """
+    if isinstance(number, float):
+        number = Decimal(repr(number))
+    return format(number, "f")
+
+
+def xsd_year(year: int) -> str:
+    """An ``xsd:gYear`` lexical form: at least four ASCII digits.
+
+    >>> xsd_year(2025), xsd_year(988)
+    ('2025', '0988')
+    """
+    return f"{year:04d}"
+
+
+# Control characters are refused by pydantic-core's own regex (as fast as no check at
+# all, where a Python validator per string halved validation speed); ``expected_of``
+# turns a mismatch into a message that names the character and where it is.
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]*$"
+_FREE_ALLOWED = "\t\n\r\x85"  # tab and line breaks (LF, CR, NEL)
+
+
+def _controls_expected(value: str, allowed: str) -> str:
+    """What a text with a control character should have been, naming the first one.
+
+    >>> _controls_expected("Acme\\x1b[2J", "")
+    'text without control characters (U+001B at character 5)'
+    """
+    for match in CONTROL.finditer(value):
+        char = match.group()
+        if char not in allowed:
+            kept = " other than tab and line breaks" if allowed else ""
+            return (
+                f"text without control characters{kept} "
+                f"(U+{ord(char):04X} at character {match.start() + 1})"
+            )
+    return "text without control characters"
+
+
+def expected_of(error: Mapping[str, Any]) -> str:
+    """The "expected …" words for one pydantic error (``ValidationError.errors()`` item).
+
+    >>> expected_of({"type": "string_pattern_mismatch", "msg": "String should match…",
+    ...              "ctx": {"pattern": TEXT_PATTERN}, "input": "a\\x00b"})
+    'text without control characters (U+0000 at character 2)'
+    >>> expected_of({"type": "value_error", "msg": "Value error, a date as YYYY"})
+    'a date as YYYY'
+    """
+    if error["type"] == "string_pattern_mismatch" and isinstance(error.get("input"), str):
+        pattern = error.get("ctx", {}).get("pattern")
+        if pattern in (TEXT_PATTERN, FREE_TEXT_PATTERN):
+            allowed = _FREE_ALLOWED if pattern == FREE_TEXT_PATTERN else ""
+            return _controls_expected(error["input"], allowed)
+    msg: str = error["msg"]
+    return msg.removeprefix("Value error, ").removeprefix("Input should be ")
 
 
 class RefTo:
@@ -190,15 +295,30 @@ LocalId = Annotated[
 ]
 """A record key: letters, digits, ``.``, ``_``, ``~``, ``-``; unique in a dataset."""
 
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+"""A name, label, code or note on one line: no control characters (tab and newline too)."""
+
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=TEXT_PATTERN)]
 LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20000, pattern=TEXT_PATTERN)]
+NonEmptyFree = Annotated[
+    str, StringConstraints(min_length=1, max_length=20000, pattern=FREE_TEXT_PATTERN)
+]
+"""Free text (descriptions, notes, quotes): tab and line breaks allowed, other controls not."""
 LangMap = Annotated[
     dict[LangTag, NonEmpty],
     BeforeValidator(_normalise_lang_map),
     Field(min_length=1),
 ]
-"""Text per language: ``{"en": "…", "ru": "…"}``; a plain string means English."""
+"""Names per language: ``{"en": "…", "ru": "…"}``; a plain string means English."""
+LangText = Annotated[
+    dict[LangTag, NonEmptyFree],
+    BeforeValidator(_normalise_lang_map),
+    Field(min_length=1),
+]
+"""Free text per language (descriptions, idea texts): like ``LangMap``, newlines allowed."""
+Year = Annotated[int, Field(ge=1, le=9999)]
+"""A year of the common era with at most four digits (an ``xsd:gYear``)."""
 
 CountryCode = Annotated[str, AfterValidator(_check_country)]
 CurrencyCode = Annotated[str, AfterValidator(_check_currency)]

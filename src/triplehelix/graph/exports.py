@@ -9,6 +9,11 @@ An attribute whose known values are all integers is typed as an integer; an unkn
 
 Every writer streams: it walks the graph and writes one node or edge at a time, never
 building the whole document in memory.
+
+Every writer is safe for what it writes to: the XML writers replace characters XML 1.0
+cannot hold with U+FFFD (``safe_text.xml_text``), and the spreadsheet-bound writers (CSV,
+neo4j-csv, VOSviewer) prefix a text cell that a spreadsheet would run as a formula with
+``'`` (``safe_text.spreadsheet_cell``) unless ``escape_formulas=False``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -24,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from triplehelix.graph.network import SPHERE_ORDER
+from triplehelix.safe_text import spreadsheet_cell, xml_text
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -85,6 +91,25 @@ def _edge_attrs(graph: nx.Graph) -> Iterator[dict[str, Any]]:
     return (d for _, _, _, d in _edges(graph))
 
 
+def _xml(value: Any) -> str:
+    """Element text that is well-formed XML whatever the value holds (``\\r`` kept)."""
+    return escape(xml_text(str(value)), {"\r": "&#13;"})
+
+
+def _attr(value: Any) -> str:
+    """A quoted attribute value that is well-formed XML whatever the value holds."""
+    return quoteattr(xml_text(str(value)))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _cells(escape_formulas: bool) -> Callable[[Any], Any]:
+    """The function every spreadsheet-bound cell goes through."""
+    return spreadsheet_cell if escape_formulas else _same
+
+
 # -- GraphML ---------------------------------------------------------------------------------
 
 GRAPHML_TYPES = {"int": "long", "float": "double", "str": "string"}
@@ -109,18 +134,18 @@ def write_graphml(graph: nx.Graph, out: IO[str]) -> None:
             key = f"{domain[0]}{len(keys)}"
             keys[(domain, name)] = key
             out.write(
-                f'  <key id="{key}" for="{domain}" attr.name={quoteattr(name)} '
+                f'  <key id="{key}" for="{domain}" attr.name={_attr(name)} '
                 f'attr.type="{GRAPHML_TYPES[kind]}"/>\n'
             )
     direction = "directed" if graph.is_directed() else "undirected"
     out.write(f'  <graph edgedefault="{direction}">\n')
     for node, attrs in graph.nodes(data=True):
-        out.write(f"    <node id={quoteattr(str(node))}>")
+        out.write(f"    <node id={_attr(node)}>")
         out.write(_graphml_data(attrs, keys, "node", node_types))
         out.write("</node>\n")
     for u, v, k, attrs in _edges(graph):
-        ident = f" id={quoteattr(str(k))}" if k is not None else ""
-        out.write(f"    <edge{ident} source={quoteattr(str(u))} target={quoteattr(str(v))}>")
+        ident = f" id={_attr(k)}" if k is not None else ""
+        out.write(f"    <edge{ident} source={_attr(u)} target={_attr(v)}>")
         out.write(_graphml_data(attrs, keys, "edge", edge_types))
         out.write("</edge>\n")
     out.write("  </graph>\n</graphml>\n")
@@ -130,7 +155,7 @@ def _graphml_data(
     attrs: dict[str, Any], keys: dict[tuple[str, str], str], domain: str, types: dict[str, str]
 ) -> str:
     return "".join(
-        f'<data key="{keys[(domain, name)]}">{escape(str(value))}</data>'
+        f'<data key="{keys[(domain, name)]}">{_xml(value)}</data>'
         for name, value in attrs.items()
         if not (value == "" and types[name] != "str")
     )
@@ -168,22 +193,20 @@ def write_gexf(graph: nx.Graph, out: IO[str]) -> None:
         out.write(f'    <attributes class="{domain}" mode="static">\n')
         for name, kind in types.items():
             out.write(
-                f'      <attribute id="{ids[domain][name]}" title={quoteattr(name)} '
+                f'      <attribute id="{ids[domain][name]}" title={_attr(name)} '
                 f'type="{GEXF_TYPES[kind]}"/>\n'
             )
         out.write("    </attributes>\n")
     out.write("    <nodes>\n")
     for node, attrs in graph.nodes(data=True):
         label = attrs.get("label", node)
-        out.write(f"      <node id={quoteattr(str(node))} label={quoteattr(str(label))}>")
+        out.write(f"      <node id={_attr(node)} label={_attr(label)}>")
         out.write(_gexf_values(attrs, ids["node"], node_types))
         out.write("</node>\n")
     out.write("    </nodes>\n    <edges>\n")
     for n, (u, v, _, attrs) in enumerate(_edges(graph)):
-        weight = f' weight="{attrs["weight"]}"' if "weight" in attrs else ""
-        out.write(
-            f'      <edge id="{n}" source={quoteattr(str(u))} target={quoteattr(str(v))}{weight}>'
-        )
+        weight = f" weight={_attr(attrs['weight'])}" if "weight" in attrs else ""
+        out.write(f'      <edge id="{n}" source={_attr(u)} target={_attr(v)}{weight}>')
         out.write(_gexf_values(attrs, ids["edge"], edge_types))
         out.write("</edge>\n")
     out.write("    </edges>\n  </graph>\n</gexf>\n")
@@ -191,7 +214,7 @@ def write_gexf(graph: nx.Graph, out: IO[str]) -> None:
 
 def _gexf_values(attrs: dict[str, Any], ids: dict[str, str], types: dict[str, str]) -> str:
     values = "".join(
-        f'<attvalue for="{ids[name]}" value={quoteattr(str(value))}/>'
+        f'<attvalue for="{ids[name]}" value={_attr(value)}/>'
         for name, value in attrs.items()
         if name in ids and not (value == "" and types[name] != "str")
     )
@@ -231,9 +254,13 @@ def _columns(items: Iterable[dict[str, Any]]) -> list[str]:
     return list(attribute_types(items))
 
 
-def write_csv(graph: nx.Graph, folder: Path) -> list[Path]:
+def write_csv(graph: nx.Graph, folder: Path, *, escape_formulas: bool = True) -> list[Path]:
     """``nodes.csv`` (``id`` + node attributes) and ``edges.csv`` (``source``, ``target``,
-    ``key`` for multigraphs, edge attributes) in ``folder``; returns the two paths."""
+    ``key`` for multigraphs, edge attributes) in ``folder``; returns the two paths.
+
+    Text cells a spreadsheet would run as formulas get a leading ``'`` unless
+    ``escape_formulas`` is False."""
+    cell = _cells(escape_formulas)
     node_cols = _columns(d for _, d in graph.nodes(data=True))
     edge_cols = _columns(_edge_attrs(graph))
     nodes, edges = folder / "nodes.csv", folder / "edges.csv"
@@ -241,17 +268,18 @@ def write_csv(graph: nx.Graph, folder: Path) -> list[Path]:
         writer = csv.writer(fh)
         writer.writerow(["id", *node_cols])
         for node, attrs in graph.nodes(data=True):
-            writer.writerow([node, *(attrs.get(c, "") for c in node_cols)])
+            writer.writerow([cell(node), *(cell(attrs.get(c, "")) for c in node_cols)])
     keyed = graph.is_multigraph()
     with edges.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["source", "target", *(["key"] if keyed else []), *edge_cols])
         for u, v, k, attrs in _edges(graph):
-            writer.writerow([u, v, *([k] if keyed else []), *(attrs.get(c, "") for c in edge_cols)])
+            row = [u, v, *([k] if keyed else []), *(attrs.get(c, "") for c in edge_cols)]
+            writer.writerow([cell(c) for c in row])
     return [nodes, edges]
 
 
-def write_csv_single(graph: nx.Graph, out: IO[str]) -> None:
+def write_csv_single(graph: nx.Graph, out: IO[str], *, escape_formulas: bool = True) -> None:
     """Nodes and edges in one CSV (for stdout): ``element`` is ``node`` or ``edge``; node rows
     fill ``id`` and node columns, edge rows ``source``, ``target`` and edge columns.
 
@@ -260,31 +288,44 @@ def write_csv_single(graph: nx.Graph, out: IO[str]) -> None:
     >>> buf.getvalue().splitlines()
     ['element,id,source,target', 'node,a,,', 'node,b,,', 'edge,,a,b']
     """
+    cell = _cells(escape_formulas)
     node_cols = _columns(d for _, d in graph.nodes(data=True))
     edge_cols = [c for c in _columns(_edge_attrs(graph)) if c not in node_cols]
     keyed = graph.is_multigraph()
     head = ["element", "id", "source", "target", *(["key"] if keyed else [])]
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _LfWriter(out)
     writer.writerow([*head, *node_cols, *edge_cols])
     blank = [""] * len(edge_cols)
     for node, attrs in graph.nodes(data=True):
         extra = [""] if keyed else []
-        writer.writerow(
-            ["node", node, "", "", *extra, *(attrs.get(c, "") for c in node_cols), *blank]
-        )
+        row = ["node", node, "", "", *extra, *(attrs.get(c, "") for c in node_cols), *blank]
+        writer.writerow([cell(c) for c in row])
     for u, v, k, attrs in _edges(graph):
         extra = [k] if keyed else []
-        writer.writerow(
-            [
-                "edge",
-                "",
-                u,
-                v,
-                *extra,
-                *(attrs.get(c, "") for c in node_cols),
-                *(attrs.get(c, "") for c in edge_cols),
-            ]
-        )
+        row = [
+            "edge",
+            "",
+            u,
+            v,
+            *extra,
+            *(attrs.get(c, "") for c in node_cols),
+            *(attrs.get(c, "") for c in edge_cols),
+        ]
+        writer.writerow([cell(c) for c in row])
+
+
+class _LfWriter:
+    """A CSV writer with ``\\n`` line ends that still quotes a cell holding ``\\r``
+    (Python's writer quotes only the line terminator's characters, so a bare ``\\r``
+    would break the row for every reader)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: list[Any]) -> None:
+        cr = any(isinstance(c, str) and "\r" in c for c in row)
+        (self._quoted if cr else self._plain).writerow(row)
 
 
 # -- VOSviewer -------------------------------------------------------------------------------
@@ -293,10 +334,11 @@ def write_csv_single(graph: nx.Graph, out: IO[str]) -> None:
 CLUSTERS = {s: n for n, s in enumerate(SPHERE_ORDER, start=1)}
 
 
-def write_vosviewer(graph: nx.Graph, folder: Path) -> list[Path]:
+def write_vosviewer(graph: nx.Graph, folder: Path, *, escape_formulas: bool = True) -> list[Path]:
     """``map.txt`` (id, label, description, cluster = helix sphere, link weights) and
     ``network.txt`` (id, id, strength), tab-separated, for VOSviewer's "Create map based on
-    network data"; ids are 1, 2, … in node order."""
+    network data"; ids are 1, 2, … in node order. Labels and descriptions a spreadsheet
+    would run as formulas get a leading ``'`` unless ``escape_formulas`` is False."""
     if graph.is_directed() or graph.is_multigraph():
         from triplehelix.errors import UsageError
 
@@ -305,15 +347,19 @@ def write_vosviewer(graph: nx.Graph, folder: Path) -> list[Path]:
             code="bad-view",
             hint="use --view coparticipation",
         )
+    cell = _cells(escape_formulas)
     ids = {node: n for n, node in enumerate(graph, start=1)}
     strength = dict(graph.degree(weight="weight"))
     paths = [folder / "map.txt", folder / "network.txt"]
     with paths[0].open("w", encoding="utf-8", newline="") as fh:
         fh.write("id\tlabel\tdescription\tcluster\tweight<Links>\tweight<Total link strength>\n")
         for node, attrs in graph.nodes(data=True):
-            label = _tsv(attrs.get("short") or attrs.get("label") or node)
-            description = _tsv(
-                f"{attrs.get('label', '')} ({attrs.get('helix', '')}, {attrs.get('country', '')})"
+            label = cell(_tsv(attrs.get("short") or attrs.get("label") or node))
+            description = cell(
+                _tsv(
+                    f"{attrs.get('label', '')} ({attrs.get('helix', '')}, "
+                    f"{attrs.get('country', '')})"
+                )
             )
             cluster = CLUSTERS.get(attrs.get("helix", ""), len(CLUSTERS))
             fh.write(
@@ -335,14 +381,16 @@ def _tsv(value: Any) -> str:
 NEO4J_TYPES = {"int": "long", "float": "double", "str": "string"}
 
 
-def write_neo4j(graph: nx.Graph, folder: Path) -> list[Path]:
+def write_neo4j(graph: nx.Graph, folder: Path, *, escape_formulas: bool = True) -> list[Path]:
     """``nodes.csv`` and ``relationships.csv`` with neo4j-admin import headers
     (``id:ID``, ``:LABEL``; ``:START_ID``, ``:END_ID``, ``:TYPE``, typed properties).
 
     Labels: the node kind (``Organisation``, ``Project``…) and, for organisations, the helix
     sphere (``Academia``). Types: ``PARTNERS_WITH`` (co-participation), ``TOOK_PART_IN``
     (bipartite) or the predicate's local name in capitals (full view: ``AGENT``,
-    ``IS_PART_OF``)."""
+    ``IS_PART_OF``). Text cells a spreadsheet would run as formulas get a leading ``'``
+    unless ``escape_formulas`` is False (neo4j-admin then imports the ``'`` too)."""
+    cell = _cells(escape_formulas)
     node_types = attribute_types(d for _, d in graph.nodes(data=True))
     edge_types = attribute_types(_edge_attrs(graph))
     paths = [folder / "nodes.csv", folder / "relationships.csv"]
@@ -352,7 +400,8 @@ def write_neo4j(graph: nx.Graph, folder: Path) -> list[Path]:
             ["id:ID", *(f"{k}:{NEO4J_TYPES[t]}" for k, t in node_types.items()), ":LABEL"]
         )
         for node, attrs in graph.nodes(data=True):
-            writer.writerow([node, *(attrs.get(k, "") for k in node_types), _labels(attrs)])
+            row = [node, *(attrs.get(k, "") for k in node_types), _labels(attrs)]
+            writer.writerow([cell(c) for c in row])
     with paths[1].open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(
@@ -364,9 +413,8 @@ def write_neo4j(graph: nx.Graph, folder: Path) -> list[Path]:
             ]
         )
         for u, v, _, attrs in _edges(graph):
-            writer.writerow(
-                [u, v, _rel_type(graph, attrs), *(attrs.get(k, "") for k in edge_types)]
-            )
+            row = [u, v, _rel_type(graph, attrs), *(attrs.get(k, "") for k in edge_types)]
+            writer.writerow([cell(c) for c in row])
     return paths
 
 

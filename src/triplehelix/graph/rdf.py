@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from rdflib import namespace as _ns
@@ -41,7 +42,14 @@ from triplehelix.data.models import (
     SourceRecord,
     record_key,
 )
-from triplehelix.data.types import Money, alpha3, date_precision, date_year
+from triplehelix.data.types import (
+    Money,
+    alpha3,
+    date_precision,
+    date_year,
+    xsd_decimal,
+    xsd_year,
+)
 from triplehelix.errors import InvalidDataError, Problem
 from triplehelix.ontology import namespace as _th
 from triplehelix.ontology.namespace import EU_COUNTRY, GRAPH_META
@@ -127,6 +135,11 @@ def _int(n: int) -> str:
     return literal(str(n), datatype=str(XSD.integer))
 
 
+def _decimal(number: Decimal | float) -> str:
+    """An ``xsd:decimal`` literal in the canonical lexical form (never ``1.5E+6``)."""
+    return literal(xsd_decimal(number), datatype=str(XSD.decimal))
+
+
 @dataclass(slots=True)
 class Build:
     """The N-Quads of a record set and what they contain."""
@@ -173,9 +186,7 @@ class _Triples:
         node = f"{owner}#amount"
         self.iri(SDO.amount, node)
         self.rows.append((_i(node), A, _i(SDO.MonetaryAmount)))
-        self.rows.append(
-            (_i(node), _i(SDO.value), literal(str(amount.value), datatype=str(XSD.decimal)))
-        )
+        self.rows.append((_i(node), _i(SDO.value), _decimal(amount.value)))
         self.rows.append((_i(node), _i(SDO.currency), literal(amount.currency)))
 
 
@@ -449,10 +460,10 @@ def _organisation_details(rec: Organisation, t: _Triples, m: Minter) -> None:
             t.add(SDO.alternateName, literal(name, lang=lang))
     t.iri(_ADMS_STATUS, f"{VOCAB}org-status/{rec.status}" if rec.status else None)
     if rec.established is not None:
-        t.add(SDO.foundingDate, literal(f"{rec.established:04d}", datatype=str(XSD.gYear)))
+        t.add(SDO.foundingDate, literal(xsd_year(rec.established), datatype=str(XSD.gYear)))
     for p, coord in ((SDO.latitude, rec.latitude), (SDO.longitude, rec.longitude)):
         if coord is not None:
-            t.add(p, literal(repr(coord), datatype=str(XSD.decimal)))
+            t.add(p, _decimal(coord))
     for scheme, values in rec.identifiers.items():
         for value in values:
             t.add(DCTERMS.identifier, literal(f"{scheme}:{value}"))
@@ -534,7 +545,7 @@ def _project(rec: Project, t: _Triples, m: Minter) -> None:
         node = f"{t.s[1:-1]}#total-cost"
         t.iri(SDO.estimatedCost, node)
         t.rows.append((_i(node), A, _i(SDO.MonetaryAmount)))
-        value = literal(str(rec.total_cost.value), datatype=str(XSD.decimal))
+        value = _decimal(rec.total_cost.value)
         t.rows.append((_i(node), _i(SDO.value), value))
         t.rows.append((_i(node), _i(SDO.currency), literal(rec.total_cost.currency)))
 

@@ -3,7 +3,9 @@
 A ``Result`` is what a query answered: rows (SELECT), a boolean (ASK) or triples
 (CONSTRUCT, DESCRIBE). The W3C formats are written by Oxigraph itself (SPARQL 1.1
 Results JSON, CSV, TSV; Turtle, N-Triples, JSON-LD); the rest (``jsonl``, ``markdown``,
-an aligned text table) are written here from the same terms.
+an aligned text table) are written here from the same terms. The two formats for people
+(``table``, ``markdown``) show control characters as ``\\xNN`` escapes, so a label cannot
+drive the terminal; the machine formats keep every value exact.
 
 >>> r = Result.from_json(b'{"head":{"vars":["n"]},"results":{"bindings":'
 ...                      b'[{"n":{"type":"literal","value":"3",'
@@ -25,6 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from triplehelix.ontology.namespace import PREFIXES
+from triplehelix.safe_text import visible
 
 __all__ = ["RESULT_FORMATS", "Result", "compact"]
 
@@ -187,10 +190,12 @@ class Result:
         )
 
     def to_markdown(self) -> str:
-        """A GitHub-flavoured Markdown table (``|`` escaped, newlines as spaces)."""
+        """A GitHub-flavoured Markdown table (``|`` escaped, newlines as spaces, other
+        control characters as ``\\xNN``)."""
 
         def esc(text: str) -> str:
-            return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+            text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+            return visible(text)
 
         lines = ["| " + " | ".join(esc(c) for c in self.columns) + " |"]
         lines.append("|" + "|".join("---" for _ in self.columns) + "|")
@@ -198,8 +203,9 @@ class Result:
         return "\n".join(lines) + "\n"
 
     def to_table(self, width: int = 40) -> str:
-        """An aligned text table; cells longer than ``width`` end in ``…``."""
-        cells = [[_cell(t).replace("\n", " ") for t in row] for row in self.terms]
+        """An aligned text table; cells longer than ``width`` end in ``…``; newlines show
+        as spaces, other control characters as ``\\xNN``."""
+        cells = [[visible(_cell(t).replace("\n", " ")) for t in row] for row in self.terms]
         cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in cells]
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(self.columns)]
         head = "  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True))

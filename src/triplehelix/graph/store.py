@@ -22,7 +22,7 @@ from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_pat
 from triplehelix.data.readers import SourceFile
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
 from triplehelix.graph.bulk import _has_source, _same_bytes, interrupted, recover, unload
-from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS
+from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
 from triplehelix.graph.rdf import build_nquads, literal, run_key
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
@@ -264,6 +264,8 @@ class KnowledgeGraph:
             ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
         else:
             triples = self._merged(keep)
+            if fmt == "rdfxml":
+                triples = xml_safe(triples)
             ox.serialize(triples, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
 
     def _merged(self, graphs: list[str]) -> Iterator[ox.Triple]:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from triplehelix.data.loader import Located, RecordSet
 from triplehelix.data.models import Document, Record, SourceRecord, record_key
-from triplehelix.data.types import _countries
+from triplehelix.data.types import _countries, expected_of
 from triplehelix.errors import InputError, InvalidDataError, Problem
 
 __all__ = ["Collector", "CsvRow", "cordis_country", "read_csv_rows"]
@@ -129,7 +129,7 @@ class Collector:
             for e in exc.errors(include_url=False):
                 path = ".".join(str(x) for x in e["loc"]) or None
                 found = repr(e.get("input"))[:60]
-                expected = e["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+                expected = expected_of(e)
                 self.problems.append(Problem(file, line, path, "invalid-value", expected, found))
             return None
         key = record_key(rec)

@@ -340,8 +340,8 @@ class KnowledgeGraph:
 
 
 def _check_store_folder(path: Path) -> Path | None:
-    """Refuse a folder that holds other files than a store; return the outermost folder
-    that opening the store will create (None if ``path`` exists).
+    """Refuse a folder that holds other files than a store; return ``path`` if opening
+    the store will create it, else None.
 
     Raises:
         StoreError: ``path`` is a file (``bad-store``), or a folder with other files in it
@@ -362,10 +362,7 @@ def _check_store_folder(path: Path) -> Path | None:
                 "or the folder of an existing one",
             )
         return None
-    created = path.absolute()
-    while not created.parent.exists():
-        created = created.parent
-    return created
+    return path
 
 
 def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:

@@ -354,7 +354,8 @@ def _check_store_folder(path: Path) -> Path | None:
             hint="name a new or existing store folder",
         )
     if path.is_dir():
-        if not (path / "CURRENT").exists() and any(path.iterdir()):
+        store_files = ("CURRENT", "LOCK")  # LOCK alone: another process is creating it
+        if not any((path / f).exists() for f in store_files) and any(path.iterdir()):
             raise StoreError(
                 f"{path}: holds other files and no triplehelix store",
                 code="not-a-store",

@@ -8,6 +8,7 @@ Every error carries a stable kebab-case ``code``, a message that names the place
     ├── UsageError                        exit 2  bad option values, unknown names
     ├── InvalidDataError                  exit 3  records failed validation (holds every Problem)
     ├── InputError                        exit 4  unreadable input: missing file, not text
+    ├── OutputError                       exit 4  unwritable output: disk full, closed pipe
     ├── StoreError                        exit 5  the store cannot be opened, written or is locked
     └── QueryError                        exit 6  SPARQL that does not parse or run
 
@@ -24,6 +25,7 @@ __all__ = [
     "ExitStatus",
     "InputError",
     "InvalidDataError",
+    "OutputError",
     "Problem",
     "QueryError",
     "StoreError",
@@ -112,6 +114,18 @@ class InputError(TriplehelixError):
     """Input that cannot be read at all: missing, not text, wrong encoding, unknown format."""
 
     code = "input"
+    exit_status = ExitStatus.INPUT
+
+
+class OutputError(TriplehelixError):
+    """Output that cannot be written: a full disk, a file size limit, a closed pipe.
+
+    It shares exit status 4 with :class:`InputError` (a file the command cannot use);
+    the code says which: ``write-failed``, or ``closed-pipe`` (which the CLI ends quietly,
+    as ``head`` expects of a writer).
+    """
+
+    code = "write-failed"
     exit_status = ExitStatus.INPUT
 
 

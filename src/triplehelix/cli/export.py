@@ -11,13 +11,13 @@ from typing import IO, Any
 import click
 
 from triplehelix.cli.common import (
-    check_output,
     help_text,
     open_graph,
     store_option,
 )
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err
+from triplehelix.cli.sink import output_file, output_folder
 from triplehelix.errors import UsageError
 
 __all__ = ["export"]
@@ -95,8 +95,7 @@ def export(
         sys.stdout.buffer.flush()
         return
     target = Path(output)
-    check_output(target)
-    with target.open("wb") as fh:
+    with output_file(target, binary=True) as fh:
         kg.dump(fmt, fh, with_ontology=with_ontology)
     err.print(f"wrote {target}", markup=False)
 
@@ -126,8 +125,10 @@ def _export_graph(
             "vosviewer": exports.write_vosviewer,
             "neo4j-csv": exports.write_neo4j,
         }[fmt]
-        for path in write(graph, folder, escape_formulas=escape_formulas):
-            err.print(f"wrote {path}", markup=False)
+        with output_folder(folder) as stage:
+            written = write(graph, stage, escape_formulas=escape_formulas)
+        for path in written:
+            err.print(f"wrote {folder / path.name}", markup=False)
         return
     writers: dict[str, Callable[[Any, IO[str]], None]] = {
         "graphml": exports.write_graphml,
@@ -140,8 +141,7 @@ def _export_graph(
         sys.stdout.flush()
         return
     target = Path(output)
-    check_output(target)
-    with target.open("w", encoding="utf-8", newline="") as fh:
+    with output_file(target) as fh:
         writers[fmt](graph, fh)
     err.print(f"wrote {target}", markup=False)
 

@@ -278,7 +278,10 @@ def _finish(
 def _print_report(report: QualityReport, report_path: Path | None) -> None:
     print_table(f"data quality: {report.source}", ["section", "item", "value"], report.table_rows())
     if report_path is not None:
-        report.write_json(report_path)
+        from triplehelix.cli.sink import output_file
+
+        with output_file(report_path) as fh:
+            report.write_json(fh)
         err.print(f"report written to {report_path}", markup=False)
 
 

@@ -13,6 +13,7 @@ from triplehelix.cli.common import (
 )
 from triplehelix.cli.mapping import map_page
 from triplehelix.cli.output import err, print_table, write_json
+from triplehelix.cli.sink import output_file
 
 __all__ = ["demo", "stats"]
 
@@ -94,5 +95,6 @@ def demo(out: Path) -> None:
             ([r["activity"], r["organisation"], r["role"]] for r in rows),
         )
         target = out / "partnership-map.html"
-        target.write_text(map_page(kg, "bipartite", "the bundled seed world"), encoding="utf-8")
+        with output_file(target) as fh:
+            fh.write(map_page(kg, "bipartite", "the bundled seed world"))
     err.print(f"map: {target}  (open it in a browser; it needs no network)", markup=False)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
 from triplehelix._version import __version__
 from triplehelix.cli.output import err, print_problems
-from triplehelix.errors import ExitStatus, InvalidDataError, TriplehelixError
+from triplehelix.cli.sink import guarded_stdout, silence_stdout
+from triplehelix.errors import ExitStatus, InvalidDataError, OutputError, TriplehelixError
 
 __all__ = ["cli", "main"]
 
@@ -30,8 +32,8 @@ def cli(traceback: bool) -> None:
     provenance, queried with SPARQL and drawn as partnership maps.
 
     \b
-    Exit status: 0 ok, 1 internal error, 2 usage, 3 invalid data, 4 unreadable input,
-    5 store error, 6 query error.
+    Exit status: 0 ok, 1 internal error, 2 usage, 3 invalid data, 4 unreadable input or
+    unwritable output, 5 store error, 6 query error.
     """
 
 
@@ -72,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
-        cli.main(args=args, prog_name="triplehelix", standalone_mode=False)
+        with guarded_stdout():
+            cli.main(args=args, prog_name="triplehelix", standalone_mode=False)
+    except OutputError as exc:
+        silence_stdout()
+        if exc.code == "closed-pipe":  # `… | head`: the reader has what it wanted
+            sys.exit(ExitStatus.OK)
+        _report(exc, show_traceback)
     except click.exceptions.Abort:
         err.print("Aborted.")
         sys.exit(ExitStatus.ERROR)
@@ -80,20 +88,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         exc.show()
         sys.exit(ExitStatus.USAGE)
     except TriplehelixError as exc:
-        if show_traceback:
-            traceback.print_exc()
-        if isinstance(exc, InvalidDataError):
-            print_problems(exc.problems)
-        err.print(f"Error: {exc.message} [{exc.code}]", markup=False)
-        if exc.hint:
-            err.print(f"Hint: {exc.hint}", markup=False)
-        sys.exit(exc.exit_status)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(ExitStatus.OK)
+        _report(exc, show_traceback)
     except Exception as exc:  # the boundary: anything else is our bug
         if show_traceback:
             traceback.print_exc()
         err.print(f"Error: internal error: {type(exc).__name__}: {exc} [internal]", markup=False)
         err.print("Hint: run again with --traceback and report it", markup=False)
         sys.exit(ExitStatus.ERROR)
+
+
+def _report(exc: TriplehelixError, show_traceback: bool) -> NoReturn:
+    """One ``Error: … [code]`` line (after the problems, if any) and the class's status."""
+    if show_traceback:
+        traceback.print_exc()
+    if isinstance(exc, InvalidDataError):
+        print_problems(exc.problems)
+    err.print(f"Error: {exc.message} [{exc.code}]", markup=False)
+    if exc.hint:
+        err.print(f"Hint: {exc.hint}", markup=False)
+    sys.exit(exc.exit_status)

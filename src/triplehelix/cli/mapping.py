@@ -17,6 +17,7 @@ from triplehelix.cli.common import (
 )
 from triplehelix.cli.output import err
 from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
+from triplehelix.cli.sink import output_file
 from triplehelix.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -159,7 +160,8 @@ def map_(
     if target is None:
         sys.stdout.write(page)
         return
-    target.write_text(page, encoding="utf-8")
+    with output_file(target) as fh:
+        fh.write(page)
     err.print(f"wrote {target}", markup=False)
     if open_it:
         webbrowser.open(target.resolve().as_uri())

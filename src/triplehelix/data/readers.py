@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from triplehelix.data.files import check_regular, read_regular
 from triplehelix.data.raw import RawRecord, SourceFile, kind_from_name
 from triplehelix.data.text_readers import read_csv, read_json, read_jsonl
 from triplehelix.data.yaml_reader import read_yaml
@@ -50,7 +51,8 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path | None]]:
     """Files named by the user: folders are walked (sorted), ``-`` is stdin.
 
     Raises:
-        InputError: a path that does not exist.
+        InputError: a path that does not exist, or a file that is not a regular file
+            (a FIFO, a device: see ``data.files``), also one found in a folder.
     """
     out: list[tuple[str, Path | None]] = []
     for raw in paths:
@@ -62,10 +64,13 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path | None]]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in RECORD_SUFFIXES | RDF_SUFFIXES
+                if not p.is_dir() and p.suffix.lower() in RECORD_SUFFIXES | RDF_SUFFIXES
             )
+            for p in found:
+                check_regular(p)
             out.extend((str(p), p) for p in found)
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():
+            check_regular(path)
             out.append((raw, path))
         else:
             raise InputError(
@@ -78,7 +83,7 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path | None]]:
 
 def read_source(name: str, path: Path | None, fmt: str | None = None) -> SourceFile:
     """Read one file (or stdin when ``path`` is None) into raw records and problems."""
-    content = sys.stdin.buffer.read() if path is None else path.read_bytes()
+    content = sys.stdin.buffer.read() if path is None else read_regular(path)
     if fmt is None:
         suffix = path.suffix.lower() if path else ""
         fmt = RECORD_SUFFIXES.get(suffix) or RDF_SUFFIXES.get(suffix) or _sniff(content)

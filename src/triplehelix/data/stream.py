@@ -9,7 +9,6 @@ while it streams, for provenance. Like the readers, this module never validates 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from triplehelix.data.files import open_regular
 from triplehelix.data.raw import show
 from triplehelix.data.readers import (
     RDF_SUFFIXES,
@@ -25,7 +25,7 @@ from triplehelix.data.readers import (
     kind_from_name,
     read_source,
 )
-from triplehelix.data.text_readers import unflatten
+from triplehelix.data.text_readers import csv_records, decoded_lines
 from triplehelix.errors import Problem
 
 __all__ = ["RecordStream"]
@@ -79,7 +79,7 @@ class RecordStream:
             yield from self._whole(size)
             return
         hint = kind_from_name(self.path.stem)
-        with self.path.open("rb") as raw:
+        with open_regular(self.path) as raw:
             head = raw.read(8192)
             raw.seek(0)
             self.sha256 = hashlib.file_digest(raw, "sha256").hexdigest()
@@ -96,12 +96,9 @@ class RecordStream:
                 )
             )
             return
-        if self.fmt == "jsonl":
-            with self.path.open("rb") as raw:
-                yield from _batched(self._jsonl(raw, hint), size)
-        else:
-            with self.path.open(encoding="utf-8-sig", newline="") as text:
-                yield from _batched(self._csv(text, hint), size)
+        with open_regular(self.path) as raw:
+            rows = self._jsonl(raw, hint) if self.fmt == "jsonl" else self._csv(raw, hint)
+            yield from _batched(rows, size)
 
     def _whole(self, size: int) -> Iterator[list[RawRecord]]:
         src = read_source(self.name, self.path, None if self.path else self.fmt)
@@ -136,38 +133,9 @@ class RecordStream:
                     show(json.dumps(value, ensure_ascii=False)),
                 )
 
-    def _csv(self, text: IO[str], hint: str | None) -> Iterator[RawRecord]:
-        try:
-            first = text.readline()
-        except UnicodeDecodeError:
-            self._problem(1, "bad-encoding", "UTF-8 text", "bytes that are not UTF-8")
-            return
-        delimiter = "\t" if self.name.endswith(".tsv") else max(",;\t|", key=first.count)
-        header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
-        if not header or len(set(header)) != len(header) or not all(header):
-            self._problem(
-                1,
-                "malformed-csv",
-                "a header row of distinct, non-empty column names",
-                show(str(header)),
-            )
-            return
-        reader = csv.reader(text, delimiter=delimiter)
-        line = 2
-        try:
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    if len(row) != len(header):
-                        self._problem(
-                            line, "malformed-csv", f"{len(header)} columns", str(len(row))
-                        )
-                    else:
-                        yield RawRecord(unflatten(header, row), self.name, line, hint, fmt="csv")
-                line = reader.line_num + 2
-        except UnicodeDecodeError:
-            self._problem(line, "bad-encoding", "UTF-8 text", "bytes that are not UTF-8")
-        except csv.Error as exc:
-            self._problem(line, "malformed-csv", "well-formed CSV", str(exc))
+    def _csv(self, raw: IO[bytes], hint: str | None) -> Iterator[RawRecord]:
+        for line, record in csv_records(self.name, decoded_lines(raw), self.problems):
+            yield RawRecord(record, self.name, line, hint, fmt="csv")
 
     def _decode(self, data: bytes, number: int) -> str | None:
         try:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from triplehelix.data.raw import SourceFile, add_container, add_record, show
 from triplehelix.errors import Problem
 
-__all__ = ["read_csv", "read_json", "read_jsonl", "unflatten"]
+__all__ = [
+    "BadBytesError",
+    "csv_records",
+    "decoded_lines",
+    "read_csv",
+    "read_json",
+    "read_jsonl",
+    "unflatten",
+]
 
 
 # -- JSON and JSON Lines -----------------------------------------------------------------
@@ -142,53 +152,103 @@ def read_jsonl(src: SourceFile, text: str, hint: str | None) -> None:
 
 
 def read_csv(src: SourceFile, text: str, hint: str | None) -> None:
-    first = text.split("\n", 1)[0]
-    tsv = src.name.lower().endswith(".tsv")
-    delimiter = "\t" if tsv else max(",;\t|", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for line, record in csv_records(src.name, io.StringIO(text, newline=""), src.problems):
+        add_record(src, record, line, hint)
+
+
+class BadBytesError(ValueError):
+    """A line that is not UTF-8, met by :func:`decoded_lines` (``line`` is 1-based)."""
+
+    def __init__(self, line: int, byte: int) -> None:
+        super().__init__(f"line {line}: byte 0x{byte:02x} is not UTF-8")
+        self.line, self.byte = line, byte
+
+
+def decoded_lines(raw: Iterable[bytes]) -> Iterator[str]:
+    r"""Lines of a binary file as text, one at a time: split where a text file opened with
+    ``newline=""`` splits them (``\n``, ``\r\n``, ``\r``), a leading BOM removed.
+
+    Raises:
+        BadBytesError: a line that is not UTF-8, with its number (a whole-file decoder
+            would fail on the first block, and say line 1).
+
+    >>> list(decoded_lines([b"\xef\xbb\xbfa,b\r\n", b"c\rd\n"]))
+    ['a,b\r\n', 'c\r', 'd\n']
+    >>> list(decoded_lines([b"ok\n", b"caf\xe9\n"]))
+    Traceback (most recent call last):
+    ...
+    triplehelix.data.text_readers.BadBytesError: line 2: byte 0xe9 is not UTF-8
+    """
+    number = 0
+    for data in raw:
+        split = data.count(b"\r") > data.endswith(b"\r\n")  # a lone CR inside
+        for piece in data.splitlines(keepends=True) if split else (data,):
+            number += 1
+            try:
+                yield piece.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise BadBytesError(number, piece[exc.start]) from None
+
+
+def csv_records(
+    name: str, lines: Iterable[str], problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Records of a CSV/TSV text, each with the line it starts on; what cannot be read
+    goes to ``problems``. ``validate`` (the whole text) and ``load`` (a stream of
+    :func:`decoded_lines`) both read CSV here, so they report the same problems.
+
+    The delimiter is the most frequent of ``, ; tab |`` in the first line (tab for
+    ``.tsv``); a field over the ``csv`` module's limit (131,072 characters) is a problem.
+
+    >>> found = []
+    >>> list(csv_records("a.csv", ["id;name.en\\n", "x;A\\n", "y\\n"], found))
+    [(2, {'id': 'x', 'name': {'en': 'A'}})]
+    >>> [str(p) for p in found]
+    ['a.csv:3: expected 2 columns, found 1 [malformed-csv]']
+    """
+    lines = iter(lines)
+    try:
+        first = next(lines, "")
+    except BadBytesError as exc:
+        problems.append(_bad_bytes(name, exc))
+        return
+    delimiter = "\t" if name.lower().endswith(".tsv") else max(",;\t|", key=first.count)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    header: list[str] | None = None
+    line = 1
     try:
         header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        src.problems.append(Problem(src.name, 1, None, "malformed-csv", "a header row", str(exc)))
-        return
-    if len(set(header)) != len(header) or not all(header):
-        src.problems.append(
-            Problem(
-                src.name,
-                1,
-                None,
-                "malformed-csv",
-                "a header row of distinct, non-empty column names",
-                show(header),
-            )
-        )
-        return
-    line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            src.problems.append(
-                Problem(src.name, line, None, "malformed-csv", "well-formed CSV", str(exc))
-            )
-            break
-        if any(cell.strip() for cell in row):
-            if len(row) != len(header):
-                src.problems.append(
-                    Problem(
-                        src.name,
-                        line,
-                        None,
-                        "malformed-csv",
-                        f"{len(header)} columns",
-                        f"{len(row)}",
-                    )
-                )
-            else:
-                add_record(src, unflatten(header, row), line, hint)
+        if len(set(header)) != len(header) or not all(header):
+            problems.append(_csv_problem(name, 1, _HEADER, show(header)))
+            return
         line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    found = str(len(row))
+                    problems.append(_csv_problem(name, line, f"{len(header)} columns", found))
+                else:
+                    yield line, unflatten(header, row)
+            line = reader.line_num + 1
+    except StopIteration:
+        problems.append(_csv_problem(name, 1, "a header row", "no rows"))
+    except csv.Error as exc:
+        expected = "a header row" if header is None else "well-formed CSV"
+        problems.append(_csv_problem(name, line, expected, str(exc)))
+    except BadBytesError as exc:
+        problems.append(_bad_bytes(name, exc))
+
+
+_HEADER = "a header row of distinct, non-empty column names"
+
+
+def _csv_problem(name: str, line: int, expected: str, found: str) -> Problem:
+    return Problem(name, line, None, "malformed-csv", expected, found)
+
+
+def _bad_bytes(name: str, exc: BadBytesError) -> Problem:
+    found = f"byte 0x{exc.byte:02x} in the line"
+    return Problem(name, exc.line, None, "bad-encoding", "UTF-8 text", found)
 
 
 def unflatten(header: list[str], row: list[str]) -> dict[str, Any]:

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkReport",
     "Plan",
+    "has_run",
     "interrupted",
     "prepare",
     "recover",
@@ -211,7 +212,7 @@ def write(
 def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None) -> BulkReport:
     store = kg.store
     before = len(store)
-    has_run = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{plan.run}> ?p ?o }} }}")
+    started = None if has_run(kg, plan.run) else _now()
     emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
     skipped = replaced = 0
     for stream in plan.streams:
@@ -224,7 +225,7 @@ def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None
             replaced += 1
         _write_source(kg, plan, stream, emitter, chunk, progress)
     _write_rdf_files(kg, plan)
-    store.load("".join(emitter.finish(None if has_run else _now())), ox.RdfFormat.N_QUADS)
+    store.load("".join(emitter.finish(started)), ox.RdfFormat.N_QUADS)
     if kg.path is not None:
         store.flush()
     return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store))
@@ -332,6 +333,14 @@ def _write_rdf_files(kg: KnowledgeGraph, plan: Plan) -> None:
 
     for src in plan.rdf_files:
         kg.store.load(_rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)
+
+
+def has_run(kg: KnowledgeGraph, run: str) -> bool:
+    """Whether the store records the run with its start time (the run IRI is a hash of the
+    inputs). Only ``prov:startedAtTime`` counts: sources of a run killed midway may have
+    described it already (``prov:used``), but its start is written when it finishes."""
+    started = "http://www.w3.org/ns/prov#startedAtTime"
+    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{started}> ?t }} }}")
 
 
 def _same_bytes(kg: KnowledgeGraph, doc: str, sha: str) -> bool:

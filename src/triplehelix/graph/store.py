@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +23,14 @@ from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
 from triplehelix.data.readers import SourceFile
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
-from triplehelix.graph.bulk import _has_source, _same_bytes, interrupted, recover, unload
+from triplehelix.graph.bulk import (
+    _has_source,
+    _same_bytes,
+    has_run,
+    interrupted,
+    recover,
+    unload,
+)
 from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
 from triplehelix.graph.rdf import build_nquads, literal, run_key
 from triplehelix.ontology import ontology_nquads
@@ -67,6 +76,7 @@ class KnowledgeGraph:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self.recovered: list[str] = []  # sources whose interrupted load was rolled back
+        self.created: Path | None = None  # the folder this object made (see __exit__)
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -79,12 +89,7 @@ class KnowledgeGraph:
                     )
                 self.store = ox.Store.read_only(str(self.path))
             else:
-                if self.path.exists() and not self.path.is_dir():
-                    raise StoreError(
-                        f"{self.path}: exists and is not a folder",
-                        code="bad-store",
-                        hint="name a new or existing store folder",
-                    )
+                self.created = _check_store_folder(self.path)
                 self.store = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(
@@ -93,8 +98,12 @@ class KnowledgeGraph:
                 hint="is another triplehelix process using it?",
             ) from exc
         if not read_only:
-            self._ensure_ontology()
-            self.recovered = recover(self)
+            try:
+                self._ensure_ontology()
+                self.recovered = recover(self)
+            except BaseException:
+                self._discard()
+                raise
         elif interrupted(self.store):
             raise StoreError(
                 f"{self.path}: a bulk load is running or was interrupted",
@@ -187,8 +196,7 @@ class KnowledgeGraph:
         return removed
 
     def _has_run(self, rs: RecordSet, base: str) -> bool:
-        run = f"{base}id/run/{run_key(rs.files)}"
-        return self.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> ?p ?o }} }}")
+        return has_run(self, f"{base}id/run/{run_key(rs.files)}")
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -314,11 +322,50 @@ class KnowledgeGraph:
             self.store.flush()
         del self.store
 
+    def _discard(self) -> None:
+        """Close, and remove the store folder if this object created it: a command that
+        fails leaves no new store behind (as a load that fails validation opens none)."""
+        created = self.created
+        with suppress(OSError):
+            self.close()
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+
     def __enter__(self) -> KnowledgeGraph:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is not None and self.created is not None:
+            self._discard()
+        else:
+            self.close()
+
+
+def _check_store_folder(path: Path) -> Path | None:
+    """Refuse a folder that holds other files than a store; return ``path`` if opening
+    the store will create it, else None.
+
+    Raises:
+        StoreError: ``path`` is a file (``bad-store``), or a folder with other files in it
+            and no store (``not-a-store``).
+    """
+    if path.exists() and not path.is_dir():
+        raise StoreError(
+            f"{path}: exists and is not a folder",
+            code="bad-store",
+            hint="name a new or existing store folder",
+        )
+    if path.is_dir():
+        store_files = ("CURRENT", "LOCK")  # LOCK alone: another process is creating it
+        if not any((path / f).exists() for f in store_files) and any(path.iterdir()):
+            raise StoreError(
+                f"{path}: holds other files and no triplehelix store",
+                code="not-a-store",
+                hint="name a new or empty folder for a new store (e.g. DIR/kg), "
+                "or the folder of an existing one",
+            )
+        return None
+    return path
 
 
 def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:

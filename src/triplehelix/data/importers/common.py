@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from triplehelix.data.files import read_regular
 from triplehelix.data.loader import Located, RecordSet
 from triplehelix.data.models import Document, Record, SourceRecord, record_key
 from triplehelix.data.types import _countries, expected_of
@@ -51,13 +52,11 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[CsvRow], str]:
     """Header, rows and SHA-256 of a CSV/TSV file (``;``, ``,`` or tab; BOM removed).
 
     Raises:
-        InputError: the file is missing, not UTF-8, or has no header.
+        InputError: the file is missing, not a regular file, not UTF-8, or has no header.
     """
+    content = read_regular(path)
     try:
-        content = path.read_bytes()
         text = content.decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}", code="unreadable") from exc
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path}: not UTF-8 text (byte {exc.start})",

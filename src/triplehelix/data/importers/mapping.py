@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from triplehelix.data.files import read_regular
 from triplehelix.data.importers.common import Collector, CsvRow, read_csv_rows
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.iris import slugify
@@ -79,9 +80,9 @@ def read_mapping(path: Path) -> Mapping:
         InvalidDataError: the mapping names unknown kinds or fields.
     """
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}", code="unreadable") from exc
+        raw = yaml.load(read_regular(path).decode("utf-8"), Loader=yaml.BaseLoader)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text: {exc}", code="bad-encoding") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not YAML: {exc}", code="malformed-yaml") from exc
     if isinstance(raw, dict) and "kind" in raw:

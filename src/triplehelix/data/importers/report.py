@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 __all__ = ["Anomaly", "QualityReport"]
 
@@ -83,11 +82,9 @@ class QualityReport:
             ],
         }
 
-    def write_json(self, path: Path) -> None:
-        """Write ``as_dict()`` to a file."""
-        path.write_text(
-            json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+    def write_json(self, out: IO[str]) -> None:
+        """Write ``as_dict()`` as JSON to a text stream."""
+        out.write(json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n")
 
     def table_rows(self, examples: int = 2) -> list[tuple[str, str, str]]:
         """Rows (section, item, value) for a terminal table, a few examples per anomaly."""

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from triplehelix.data.files import check_regular, read_regular
 from triplehelix.data.importers.common import Collector
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.iris import BASE, slugify
@@ -63,8 +64,8 @@ def read_ror_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
     [(2, {'id': 'https://ror.org/05987a729'})]
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(path).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot read as UTF-8 text: {exc}", code="unreadable") from exc
     lines = text.splitlines()
     out: list[tuple[int, dict[str, Any]]] = []
@@ -102,8 +103,7 @@ def import_ror(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
     col = Collector()
     report = QualityReport("ror")
     for path in paths:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file", code="no-such-file")
+        check_regular(path)
         records = read_ror_records(path)
         doc = f"ror-{slugify(path.stem)}"
         col.document(
@@ -129,7 +129,7 @@ def import_ror(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
 def _sha(path: Path) -> str:
     import hashlib
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_regular(path)).hexdigest()
 
 
 def _key(ror: str) -> str:

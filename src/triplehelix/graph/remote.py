@@ -388,13 +388,10 @@ class RemoteStore:
             doc: dict[str, Any] = {"head": {}, "boolean": answer["boolean"]}
         else:
             names, rows = self.graph._paged(head, body, "")
+            for row in rows:  # pyoxigraph parses rows lazily: bad terms are caught here
+                _terms(row, names, where)
             doc = {"head": {"vars": names}, "results": {"bindings": rows}}
-        try:
-            return ox.parse_query_results(
-                json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON
-            )
-        except (SyntaxError, ValueError) as exc:
-            raise bad_response(where, "valid RDF terms", str(exc)) from exc
+        return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
 
 
 def check_iri(iri: str) -> str:

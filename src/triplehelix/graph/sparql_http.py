@@ -258,14 +258,7 @@ class SparqlClient:
         except urllib.error.HTTPError as exc:
             raise _http_failure(exc, method, url) from exc
         except ResponseTooLargeError as exc:
-            raise HttpError(
-                f"{method} {_where(url)}: the answer is larger than the cap of "
-                f"{_mib(cap)} MiB (at least {exc.size:,} bytes)",
-                200,
-                code="response-too-large",
-                hint=f"raise the cap with --max-response-mb MB (or {MAX_RESPONSE_ENV}); "
-                "SPARQL JSON results may take a quarter of it",
-            ) from exc
+            raise self._too_large(method, url, cap, exc.size) from exc
         except CrossOriginRedirectError as exc:
             raise HttpError(
                 f"{method} {_where(url)}: the server redirects (HTTP {exc.status}) to another "
@@ -285,6 +278,18 @@ class SparqlClient:
         if deadline.expired:  # the timer cut the answer short: what came is not all of it
             raise HttpError(f"{method} {_where(url)}: answer cut at the deadline", 0)
         return data
+
+    def _too_large(self, method: str, url: str, cap: int, size: int) -> HttpError:
+        limit = f"the --max-response-mb cap of {_mib(self.max_response)} MiB"
+        if cap < self.max_response:
+            limit = f"{_mib(cap)} MiB, the cap on SPARQL JSON results (a quarter of {limit})"
+        return HttpError(
+            f"{method} {_where(url)}: the answer is larger than {limit}: at least {size:,} bytes",
+            200,
+            code="response-too-large",
+            hint=f"raise the cap with --max-response-mb MB (or {MAX_RESPONSE_ENV}), if the "
+            "answer is expected to be that large",
+        )
 
     def _late(self, method: str, url: str) -> HttpError:
         return HttpError(

@@ -31,6 +31,7 @@ from triplehelix.graph.store import KnowledgeGraph
 
 JSON = "application/sparql-results+json"
 NO_ROWS = {"head": {"vars": ["_d0"]}, "results": {"bindings": []}}
+SLACK = 10.0  # seconds past a deadline for a loaded machine (start-up included); before: hangs
 DATA = str(FIXTURES / "valid")  # file documents: load --endpoint also asks what vanished
 
 
@@ -309,7 +310,7 @@ def test_a_byte_every_two_seconds_cannot_outlast_the_timeout(
     ran = in_subprocess("pull", "--list", "--endpoint", server.url, "--timeout", "5", deadline=60)
     error = refused(ran, "endpoint-timeout")
     assert "within 5 s" in error
-    assert ran.seconds < 5 + 4, f"took {ran.seconds:.1f} s"
+    assert ran.seconds < 5 + SLACK, f"took {ran.seconds:.1f} s"
 
 
 def test_headers_sent_a_byte_a_second_cannot_outlast_the_timeout(
@@ -319,7 +320,7 @@ def test_headers_sent_a_byte_a_second_cannot_outlast_the_timeout(
     ran = in_subprocess("push", "--store", store, "--endpoint", server.url, "--timeout", "3",
                         deadline=60)  # fmt: skip
     refused(ran, "endpoint-timeout")
-    assert ran.seconds < 3 + 4, f"took {ran.seconds:.1f} s"
+    assert ran.seconds < 3 + SLACK, f"took {ran.seconds:.1f} s"
 
 
 def never_answer(asked: Asked, sock: socket.socket, stop: threading.Event) -> None:
@@ -335,7 +336,7 @@ def test_retries_of_a_silent_server_stay_within_the_timeout(
     ran = in_subprocess(*args, deadline=60)
     error = refused(ran, "endpoint-timeout")
     assert "within 3 s" in error
-    assert ran.seconds < 3 + 4, f"took {ran.seconds:.1f} s"
+    assert ran.seconds < 3 + 8, f"took {ran.seconds:.1f} s"  # before: 4 × 3 s + 3.5 s
     assert len(server.asked) == 1  # the deadline was spent: no retry started after it
 
 

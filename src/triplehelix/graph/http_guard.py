@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 CHUNK = 1 << 16
+LONGEST = 1e9
+"""The longest deadline in seconds (about 31 years): longer ones are taken as this."""
 
 
 class HttpError(StoreError):
@@ -78,6 +80,8 @@ class Deadline:
     """
 
     def __init__(self, seconds: float) -> None:
+        if not 0 <= seconds <= LONGEST:  # (NaN too) what timers and sockets accept
+            seconds = 0.0 if seconds < 0 else LONGEST
         self.seconds = seconds
         self.end = time.monotonic() + seconds
         self._expired = False

@@ -266,8 +266,8 @@ class CappedClient(SparqlClient):
             return b"".join(answer.splitlines(keepends=True)[: self.cap])
         return answer
 
-    def query_json(self, sparql: str) -> dict[str, Any]:
-        data = super().query_json(sparql)
+    def query_json(self, sparql: str, **checks: Any) -> dict[str, Any]:
+        data = super().query_json(sparql, **checks)
         if "results" in data:
             data["results"]["bindings"] = data["results"]["bindings"][: self.cap]
         return data

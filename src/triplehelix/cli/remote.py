@@ -43,8 +43,27 @@ _PASSWORD_ENV = click.option(
     metavar="VAR",
     help="Environment variable holding the password (else a prompt when --user).",
 )
-_TIMEOUT = click.option("--timeout", type=float, default=None, help="Seconds per request [60].")
-_RETRIES = click.option("--retries", type=int, default=None, help="Retries on 5xx/no answer [3].")
+_TIMEOUT = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Deadline of each request to the server in seconds: connecting, the whole "
+    "answer and every retry included [60].",
+)
+_RETRIES = click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Retries on 5xx/no answer, within the --timeout deadline [3].",
+)
+_MAX_RESPONSE = click.option(
+    "--max-response-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help="Largest answer read from the server in MiB; SPARQL JSON results up to a "
+    "quarter of it [1024; $TRIPLEHELIX_MAX_RESPONSE_MB].",
+)
 _UNION = click.option(
     "--union-graph",
     default=None,
@@ -72,6 +91,7 @@ def endpoint_options(func: F) -> F:
             _PASSWORD_ENV,
             _TIMEOUT,
             _RETRIES,
+            _MAX_RESPONSE,
             _UNION,
         ],
     )
@@ -89,11 +109,12 @@ def read_endpoint_options(*, timeout: bool = True) -> Callable[[F], F]:
         "(Oxigraph layout) or a query endpoint URL. Default: $TRIPLEHELIX_ENDPOINT when "
         "no --store is given.",
     )
-    options = [endpoint, _USER, _PASSWORD_ENV, *([_TIMEOUT] if timeout else []), _RETRIES, _UNION]
+    timeouts = [_TIMEOUT] if timeout else []
+    options = [endpoint, _USER, _PASSWORD_ENV, *timeouts, _RETRIES, _MAX_RESPONSE, _UNION]
     return lambda func: _apply(func, options)
 
 
-DEFAULTS = {"timeout": 60.0, "retries": 3}
+DEFAULTS = {"timeout": 60.0, "retries": 3, "max_response_mb": 1024.0}
 CONFIG_KEYS = frozenset(
     {"endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env", "union_graph"}
     | set(DEFAULTS)
@@ -140,9 +161,11 @@ def read_config(path: Path) -> dict[str, Any]:
 
 def make_client(**opts: Any) -> SparqlClient:
     """A client from the shared options; what they leave unset comes from the config file."""
-    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+    from triplehelix.graph.sparql_http import MAX_RESPONSE_ENV, Endpoints, SparqlClient
 
     config = read_config(config_path())
+    if opts.get("max_response_mb") is None and os.environ.get(MAX_RESPONSE_ENV):
+        opts["max_response_mb"] = _megabytes(os.environ[MAX_RESPONSE_ENV], MAX_RESPONSE_ENV)
     for key in CONFIG_KEYS:
         if opts.get(key) is None:
             opts[key] = config.get(key, DEFAULTS.get(key))
@@ -177,8 +200,28 @@ def make_client(**opts: Any) -> SparqlClient:
         password,
         timeout=opts["timeout"],
         retries=opts["retries"],
+        max_response=int(_megabytes(opts["max_response_mb"], "max_response_mb") * 2**20),
         union_graph=opts["union_graph"],
     )
+
+
+def _megabytes(value: object, where: str) -> float:
+    """A positive size in MiB from the environment or the config file.
+
+    Raises:
+        UsageError: not a positive number.
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = 0.0
+    if not number > 0 or number == float("inf"):
+        raise UsageError(
+            f"{where}: {value!r} is not a size in MiB",
+            code="bad-max-response",
+            hint="give a positive number, e.g. 1024",
+        )
+    return number
 
 
 def remote_source(
@@ -243,7 +286,8 @@ def _progress(rows: int) -> None:
 
 def _shared(opts: dict[str, Any]) -> dict[str, Any]:
     keys = ("endpoint", "update_endpoint", "gsp_endpoint", "user", "password_env")
-    return {k: opts.pop(k) for k in (*keys, "timeout", "retries", "union_graph")}
+    more = ("timeout", "retries", "max_response_mb", "union_graph")
+    return {k: opts.pop(k) for k in (*keys, *more)}
 
 
 def _say(report: PushReport, endpoint: str) -> None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from triplehelix.errors import QueryError, UsageError
+from triplehelix.errors import QueryError, StoreError, UsageError
 from triplehelix.graph.results import Result
 from triplehelix.ontology.namespace import PREFIXES
 
@@ -253,6 +253,8 @@ def run_text(
     error = outcome.get("error")
     if isinstance(error, SyntaxError):
         raise syntax_error(error, text, source) from error
+    if isinstance(error, StoreError):  # a remote server failing: its own code and exit
+        raise error
     if error is not None:
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise QueryError(f"{source}: the query failed: {first}", code="query-failed") from error

@@ -27,9 +27,17 @@ import pyoxigraph as ox
 
 from triplehelix.errors import QueryError, StoreError
 from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+from triplehelix.graph.sparql_json import bad_response, ntriples
 from triplehelix.ontology.namespace import PREFIXES
 
-__all__ = ["STAGING", "GraphReader", "RemoteGraph", "RemoteSolutions", "RemoteStore", "check_iri"]
+__all__ = [
+    "STAGING",
+    "GraphReader",
+    "RemoteGraph",
+    "RemoteSolutions",
+    "RemoteStore",
+    "check_iri",
+]
 
 STAGING = "urn:triplehelix:staging:"
 """Graphs named with this prefix hold half-written uploads; readers never list them."""
@@ -49,6 +57,9 @@ _STRINGS = re.compile(  # IRIs, strings and comments: where a keyword is not a k
 _MODIFIERS = re.compile(r"\b(LIMIT|OFFSET|ORDER\s+BY)\b", re.IGNORECASE)
 _BAD_IRI = re.compile(r'[<>"{}|^`\\\s]')
 Row = dict[str, Any]
+Need = Mapping[str, str]
+"""What variables every row must bind (``SparqlClient.query_json``)."""
+COUNT: Need = {"n": "integer"}
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -132,36 +143,54 @@ class RemoteGraph:
     # -- reading ------------------------------------------------------------------------------
 
     def query(
-        self, sparql: str, bindings: Mapping[str, str | int] | None = None
+        self,
+        sparql: str,
+        bindings: Mapping[str, str | int] | None = None,
+        *,
+        need: Need | None = None,
+        rows: int = 0,
     ) -> RemoteSolutions | bool:
         """A SELECT's solutions (pyoxigraph terms) or an ASK's answer.
 
+        ``need`` and ``rows`` say what the answer must hold (``SparqlClient.query_json``).
+
         Raises:
             QueryError: CONSTRUCT/DESCRIBE (not supported remotely) or a refused query.
+            HttpError: the answer is not of the expected shape (``bad-response``).
         """
         values = _values_block(bindings)
         head, body = _split_prologue(sparql)
         form = _FORM_RE.match(body)
         kind = form.group(1).upper() if form else ""
         if kind == "ASK":
-            answer = self.client.query_json(f"{PROLOGUE}{sparql}\n{values}")
-            return bool(answer.get("boolean"))
+            answer = self.client.query_json(f"{PROLOGUE}{sparql}\n{values}", ask=True)
+            return bool(answer["boolean"])
         if kind != "SELECT":
             raise QueryError(
                 "only SELECT and ASK queries run on a remote store",
                 code="remote-query-form",
                 hint="write CONSTRUCT results as a SELECT of ?s ?p ?o",
             )
-        names, rows = self._paged(head, body, values)
-        return RemoteSolutions(names, [{n: _term(r.get(n)) for n in names} for r in rows])
+        names, got = self._paged(head, body, values, need, rows)
+        return RemoteSolutions(names, [_terms(r, names, self.location) for r in got])
 
-    def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
+    def select(
+        self,
+        sparql: str,
+        bindings: Mapping[str, str | int] | None = None,
+        *,
+        need: Need | None = None,
+        rows: int = 0,
+    ) -> list[Row]:
         """SELECT rows as dicts of Python values (as ``KnowledgeGraph.select`` gives)."""
-        result = self.query(sparql, bindings)
+        result = self.query(sparql, bindings, need=need, rows=rows)
         if not isinstance(result, RemoteSolutions):
             raise QueryError("select() needs a SELECT query", code="not-select")
         names = [v.value for v in result.variables]
-        return [{n: _python(row[n]) for n in names} for row in result]
+        try:
+            return [{n: _python(row[n]) for n in names} for row in result]
+        except (ValueError, ArithmeticError) as exc:
+            raise bad_response(self.location, "literals of their datatype", str(exc)) from exc
 
     def ask(self, sparql: str) -> bool:
         """Answer of an ASK query."""
@@ -170,8 +199,8 @@ class RemoteGraph:
     def count_of(self, cls: str) -> int:
         """Number of distinct instances of a class (prefixed name or IRI)."""
         term = f"<{check_iri(cls)}>" if "://" in cls else cls
-        rows = self.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {term} }}")
-        return int(rows[0]["n"])
+        text = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {term} }}"
+        return int(self.select(text, need=COUNT, rows=1)[0]["n"])
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples in each named graph (half-written staging graphs left out).
@@ -193,6 +222,7 @@ class RemoteGraph:
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                 f"FILTER(STR(?g) > {ox.Literal(after)}) }} GROUP BY ?g ORDER BY STR(?g) "
                 f"LIMIT {self.page_size}",
+                {"g": "uri", "n": "integer"},
             )
             sizes.update((r["g"]["value"], int(r["n"]["value"])) for r in rows)
             pages += 1
@@ -203,7 +233,7 @@ class RemoteGraph:
                 self.progress(len(sizes))
         if pages > 1:
             counted = self._page(
-                "", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+                "", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", COUNT, 1
             )
             total = int(counted[1][0]["n"]["value"])
             if total != len(sizes):
@@ -247,7 +277,7 @@ class RemoteGraph:
             "FILTER(IF(BOUND(?lang), ISLITERAL(?o) && STR(?o) = ?text && LANG(?o) = ?lang "
             '&& (?lang != "" || DATATYPE(?o) = ?type), sameTerm(?o, ?text))) } GROUP BY ?g'
         )
-        found = {r["g"]: int(r["n"]) for r in self.select(text)}
+        found = {r["g"]: int(r["n"]) for r in self.select(text, need={"g": "uri", **COUNT})}
         return {name for name, lines in graphs if found.get(name) == len(lines)}
 
     def graph_names(self) -> list[str]:
@@ -257,17 +287,21 @@ class RemoteGraph:
     def __len__(self) -> int:
         """Quads in the named graphs and the default graph, as ``len(KnowledgeGraph)``."""
         if self.client.union_graph is not None:
-            default = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            default = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", need=COUNT, rows=1)
             return sum(self.graph_sizes().values()) + int(default[0]["n"])
         rows = self.select(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
-            "{ GRAPH ?g { ?s ?p ?o } FILTER(!STRSTARTS(STR(?g), STR(<" + STAGING + ">))) } }"
+            "{ GRAPH ?g { ?s ?p ?o } FILTER(!STRSTARTS(STR(?g), STR(<" + STAGING + ">))) } }",
+            need=COUNT,
+            rows=1,
         )
         return int(rows[0]["n"])
 
     # -- paging -------------------------------------------------------------------------------
 
-    def _paged(self, head: str, body: str, values: str) -> tuple[list[str], list[Row]]:
+    def _paged(
+        self, head: str, body: str, values: str, need: Need | None = None, least: int = 0
+    ) -> tuple[list[str], list[Row]]:
         """Every row of a SELECT, read in ordered pages when it has more than one page.
 
         Solution modifiers are appended to the query itself when it has none of its own
@@ -281,15 +315,15 @@ class RemoteGraph:
                 return f"{body}\n{modifiers}\n{values}"
             return f"SELECT {projection} WHERE {{ {body}\n{values}\n}} {modifiers}"
 
-        names, rows = self._page(head, text(f"LIMIT {self.page_size + 1}"))
+        names, rows = self._page(head, text(f"LIMIT {self.page_size + 1}"), need, least)
         names = _projection(body) or names  # `SELECT *` outside may reorder the columns
         if len(rows) <= self.page_size:
             return names, rows
         # More than a page: count the rows (one aggregate row, never capped), then try the
         # whole answer at once; only a short answer (a capping server) is read in pages.
         counted = f"SELECT (COUNT(*) AS ?rows) WHERE {{ {body}\n{values}\n}}"
-        total = int(self._page(head, counted)[1][0]["rows"]["value"])
-        _, rows = self._page(head, text(""))
+        total = int(self._page(head, counted, {"rows": "integer"}, 1)[1][0]["rows"]["value"])
+        _, rows = self._page(head, text(""), need)
         if len(rows) == total:
             if self.progress is not None:
                 self.progress(total)
@@ -298,7 +332,7 @@ class RemoteGraph:
         rows = []
         while True:
             modifiers = f"ORDER BY {order} LIMIT {self.page_size} OFFSET {len(rows)}"
-            _, got = self._page(head, text(modifiers, order))
+            _, got = self._page(head, text(modifiers, order), need)
             rows.extend(got)
             if self.progress is not None:
                 self.progress(len(rows))
@@ -317,10 +351,13 @@ class RemoteGraph:
         if 2 <= len(got) < want:  # (fewer than 2: a server that says nothing either way)
             self.page_size = len(got) - 1
 
-    def _page(self, head: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
-        data = self.client.query_json(PROLOGUE + head + text)
+    def _page(
+        self, head: str, text: str, need: Need | None = None, least: int = 0
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """One request's names and rows (checked by the client: ``need``, ``least`` rows)."""
+        data = self.client.query_json(PROLOGUE + head + text, need=need, rows=least)
         names = list(data.get("head", {}).get("vars", []))
-        rows = data.get("results", {}).get("bindings", [])
+        rows = data["results"]["bindings"]
         for row in rows:  # Virtuoso's legacy spelling of a typed literal
             for term in row.values():
                 if term.get("type") == "typed-literal":
@@ -343,14 +380,16 @@ class RemoteStore:
         head, body = _split_prologue(sparql)
         form = _FORM_RE.match(body)
         kind = form.group(1).upper() if form else ""
+        where = self.graph.location
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            data = self.graph.client.query_triples(PROLOGUE + sparql)
-            return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+            return ntriples(self.graph.client.query_triples(PROLOGUE + sparql), where)
         if kind == "ASK":
-            answer = self.graph.client.query_json(PROLOGUE + sparql)
-            doc: dict[str, Any] = {"head": {}, "boolean": bool(answer.get("boolean"))}
+            answer = self.graph.client.query_json(PROLOGUE + sparql, ask=True)
+            doc: dict[str, Any] = {"head": {}, "boolean": answer["boolean"]}
         else:
             names, rows = self.graph._paged(head, body, "")
+            for row in rows:  # pyoxigraph parses rows lazily: bad terms are caught here
+                _terms(row, names, where)
             doc = {"head": {"vars": names}, "results": {"bindings": rows}}
         return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
 
@@ -417,6 +456,18 @@ def _split_prologue(text: str) -> tuple[str, str]:
     match = _PROLOGUE_RE.match(text)
     end = match.end() if match else 0
     return text[:end], text[end:]
+
+
+def _terms(row: Mapping[str, Any], names: list[str], url: str) -> dict[str, Term | None]:
+    """A SPARQL JSON row as pyoxigraph terms.
+
+    Raises:
+        HttpError: a term is not valid (an IRI that is none, a bad language tag).
+    """
+    try:
+        return {n: _term(row.get(n)) for n in names}
+    except ValueError as exc:
+        raise bad_response(url, "valid RDF terms", str(exc)) from exc
 
 
 def _term(value: Mapping[str, str] | None) -> Term | None:

@@ -50,7 +50,8 @@ def drop_vanished(kg: KnowledgeGraph, client: SparqlClient) -> list[str]:
     values = " ".join(f"<{d}>" for d in docs)
     answer = client.query_json(
         f"SELECT DISTINCT ?g WHERE {{ VALUES ?doc {{ {values} }} "
-        f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}"
+        f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}",
+        need={"g": "term"},
     )
     bindings = answer["results"]["bindings"]
     there = {check_iri(b["g"]["value"]) for b in bindings if b["g"]["type"] == "uri"}

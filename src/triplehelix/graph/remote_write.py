@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from triplehelix.errors import StoreError
-from triplehelix.graph.remote import PROLOGUE, STAGING, RemoteGraph, _term, check_iri
+from triplehelix.graph.remote import COUNT, PROLOGUE, STAGING, RemoteGraph, _terms, check_iri
 from triplehelix.graph.sparql_http import HttpError, SparqlClient
+from triplehelix.graph.sparql_json import bad_response, ntriples
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store", "unstate"]
 
 APPEND_ONLY = frozenset({str(GRAPH_META)})
+TRIPLE = {"s": "node", "p": "uri", "o": "term"}
+"""What every row of a SELECT of triples binds (checked by the client)."""
 UPDATE_BATCH = 1000
 PACK = 500
 Pending = tuple[str, list[bytes], bool]
@@ -375,7 +378,8 @@ def pull_graphs(
         got: dict[str, int] = dict.fromkeys(group, 0)
         graphs_in = " ".join(f"<{check_iri(g)}>" for g in group)
         result = remote.query(
-            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {graphs_in} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {graphs_in} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+            need={"g": "uri", **TRIPLE},
         )
         assert not isinstance(result, bool)
         for row in result:
@@ -384,6 +388,8 @@ def pull_graphs(
             assert isinstance(p, ox.NamedNode)
             assert isinstance(s, ox.NamedNode | ox.BlankNode)
             assert o is not None
+            if g.value not in got:
+                raise bad_response(remote.location, f"rows of {len(got)} graph(s)", f"<{g.value}>")
             quads += [ox.Quad(s, p, o, g), ox.Quad(s, p, o, ox.DefaultGraph())]
             got[g.value] += 1
         for name in group:
@@ -411,7 +417,7 @@ def _gsp_get(remote: RemoteGraph, name: str, size: int) -> list[ox.Quad] | None:
         if exc.status in (404, 405, 406, 415, 501):
             return None
         raise
-    triples = [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+    triples = ntriples(data, remote.client.endpoints.gsp)
     if len(triples) != size:
         return None
     graph = ox.NamedNode(name)
@@ -434,7 +440,9 @@ def _by_parts(remote: RemoteGraph, name: str, size: int, prefix: str = "") -> li
     part = f'FILTER(STRSTARTS(MD5({key}), "{prefix}"))'
     where = f"WHERE {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} {part} }}"
     if prefix:
-        rows = remote.client.query_json(PROLOGUE + f"SELECT (COUNT(*) AS ?n) {where}")
+        rows = remote.client.query_json(
+            PROLOGUE + f"SELECT (COUNT(*) AS ?n) {where}", need=COUNT, rows=1
+        )
         size = int(rows["results"]["bindings"][0]["n"]["value"])
     if size > remote.page_size and len(prefix) < 4:
         return [
@@ -442,7 +450,7 @@ def _by_parts(remote: RemoteGraph, name: str, size: int, prefix: str = "") -> li
         ]
     if size == 0:
         return []
-    answer = remote.client.query_json(PROLOGUE + f"SELECT ?s ?p ?o {where}")
+    answer = remote.client.query_json(PROLOGUE + f"SELECT ?s ?p ?o {where}", need=TRIPLE)
     rows = answer["results"]["bindings"]
     if len(rows) != size:
         raise StoreError(
@@ -453,7 +461,7 @@ def _by_parts(remote: RemoteGraph, name: str, size: int, prefix: str = "") -> li
     graph = ox.NamedNode(name)
     quads = []
     for row in rows:
-        s, p, o = (_term(row[k]) for k in ("s", "p", "o"))
+        s, p, o = _terms(row, ["s", "p", "o"], remote.location).values()
         assert isinstance(s, ox.NamedNode | ox.BlankNode)
         assert isinstance(p, ox.NamedNode)
         assert o is not None

@@ -1,12 +1,17 @@
-"""A small SPARQL 1.1 Protocol, Update and Graph Store Protocol client (stdlib only).
+"""A small SPARQL 1.1 Protocol, Update and Graph Store Protocol client (on urllib).
 
 What servers do in the wild decides the details (docs/remote.md, "Scaling out"):
 
 - queries go as a form POST (``query=…``), never as a raw ``application/sparql-query``
   body, which makes Virtuoso hang; results are asked for explicitly as SPARQL JSON
   (``Accept`` and Virtuoso's ``format``/``returnFormat`` parameters);
-- every request has a client timeout; connection errors and 5xx answers are retried with
-  exponential backoff, 4xx answers never (the request itself is wrong);
+- every request has a deadline for the whole of it (connecting, the whole answer, the
+  retries: ``graph.http_guard``); connection errors and 5xx answers are retried with
+  exponential backoff within it, 4xx answers never (the request itself is wrong);
+- every answer is read up to a size cap (``max_response``; SPARQL JSON results, several
+  times their size once parsed, up to a quarter of it), and SPARQL JSON results are checked
+  for their shape before anyone reads them;
+- a redirect is followed within the same scheme, host and port only;
 - credentials are used for Basic and Digest challenges alike (Virtuoso is Digest only) and
   never appear in messages or logs;
 - any 2xx is success (Virtuoso answers 200 where the spec says 201/204).
@@ -14,22 +19,38 @@ What servers do in the wild decides the details (docs/remote.md, "Scaling out"):
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from triplehelix.errors import QueryError, StoreError, UsageError
+from triplehelix.errors import QueryError, UsageError
+from triplehelix.graph.http_guard import (
+    CrossOriginRedirectError,
+    Deadline,
+    DeadlineRequest,
+    HttpError,
+    ResponseTooLargeError,
+    handlers,
+    read_capped,
+)
+from triplehelix.graph.sparql_json import bad_response, check_results
 
 __all__ = ["Endpoints", "HttpError", "SparqlClient", "graph_by_variable"]
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
+MAX_RESPONSE = 1 << 30
+"""Default cap on one answer's bytes (1 GiB; SPARQL JSON results: a quarter of the cap)."""
+MAX_RESPONSE_ENV = "TRIPLEHELIX_MAX_RESPONSE_MB"
+TIMEOUT = 60.0
+"""Default deadline of one request, retries included (seconds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +95,6 @@ class Endpoints:
         return cls(url, update or url, gsp)
 
 
-class HttpError(StoreError):
-    """An HTTP answer outside 2xx (``status``) or no answer at all (``status`` 0)."""
-
-    def __init__(self, message: str, status: int, *, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint, code="endpoint-error")
-        self.status = status
-
-
 @dataclass
 class SparqlClient:
     """Requests to one server, with timeouts, retries and optional credentials.
@@ -89,9 +102,12 @@ class SparqlClient:
     Args:
         endpoints: the server's endpoints.
         user, password: credentials (Basic or Digest, as the server asks).
-        timeout: seconds to wait for each answer.
-        retries: further attempts after a connection error or a 5xx answer.
+        timeout: the deadline of one request in seconds: connecting, sending, the whole
+            answer, and every retry with its backoff.
+        retries: further attempts after a connection error or a 5xx answer (within the
+            deadline).
         backoff: seconds before the first retry, doubled each time.
+        max_response: the largest answer read, in bytes (SPARQL JSON results: a quarter).
         union_graph: where the union of the named graphs is kept instead of the server's
             default graph, and which queries name as their default graph
             (``default-graph-uri``). For servers whose default graph is something else
@@ -101,47 +117,56 @@ class SparqlClient:
     endpoints: Endpoints
     user: str | None = None
     password: str | None = field(default=None, repr=False)
-    timeout: float = 60.0
+    timeout: float = TIMEOUT
     retries: int = 3
     backoff: float = 0.5
+    max_response: int = MAX_RESPONSE
     union_graph: str | None = None
     on_request: Callable[[str, str], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        handlers: list[urllib.request.BaseHandler] = []
+        auth: list[urllib.request.BaseHandler] = []
         if self.user is not None:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in (self.endpoints.query, self.endpoints.update, self.endpoints.gsp):
                 if url:
                     manager.add_password(None, url, self.user, self.password or "")
-            handlers += [_DigestAuth(manager), _BasicAuth(manager)]
-        self._opener = urllib.request.build_opener(*handlers)
+            auth += [_DigestAuth(manager), _BasicAuth(manager)]
+        self._opener = urllib.request.build_opener(*auth, *handlers())
 
     # -- the SPARQL 1.1 Protocol --------------------------------------------------------------
 
-    def query_json(self, sparql: str) -> dict[str, Any]:
-        """SPARQL JSON results of a SELECT or ASK (form POST, JSON asked for explicitly).
+    def query_json(
+        self,
+        sparql: str,
+        *,
+        ask: bool = False,
+        need: Mapping[str, str] | None = None,
+        rows: int = 0,
+    ) -> dict[str, Any]:
+        """SPARQL JSON results of a SELECT or ASK (form POST, JSON asked for explicitly),
+        checked for their shape (see :func:`check_results`: ``ask``, ``need``, ``rows``).
 
         Raises:
             QueryError: the server refused the query (4xx).
-            HttpError: the server is unreachable or failing (after the retries).
+            HttpError: the server is unreachable or failing (after the retries), or its
+                answer is not SPARQL JSON results of the expected shape (``bad-response``).
         """
         form = self._form(sparql) | {"format": "json", "returnFormat": "json"}
+        url = self.endpoints.query
         try:
-            body = self.request("POST", self.endpoints.query, form=form, accept=JSON_RESULTS)
+            body = self.request(
+                "POST", url, form=form, accept=JSON_RESULTS, limit=self.max_response // 4
+            )
         except HttpError as exc:
             if 400 <= exc.status < 500 and exc.status not in (401, 403):
                 raise QueryError(f"the server refused the query: {exc.message}") from exc
             raise
         try:
-            data: dict[str, Any] = json.loads(body)
-        except ValueError as exc:
-            raise HttpError(
-                f"{self.endpoints.query}: the answer is not SPARQL JSON results",
-                200,
-                hint="is this a SPARQL endpoint? (Oxigraph: http://host:port)",
-            ) from exc
-        return data
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            raise bad_response(url, "SPARQL JSON results", "text that is not JSON") from exc
+        return check_results(data, url, ask=ask, need=need, rows=rows)
 
     def query_triples(self, sparql: str) -> bytes:
         """N-Triples answer of a CONSTRUCT or DESCRIBE (form POST)."""
@@ -187,42 +212,94 @@ class SparqlClient:
         body: bytes | None = None,
         content: str | None = None,
         accept: str | None = None,
+        limit: int | None = None,
     ) -> bytes:
-        """Send one request, retrying connection errors and 5xx answers; the body of a 2xx.
+        """Send one request, retrying connection errors and 5xx answers within the
+        deadline (``timeout``); the body of a 2xx, at most ``limit`` bytes (default
+        ``max_response``).
 
         Raises:
-            HttpError: a 4xx answer (at once), or the last failure after the retries.
+            HttpError: a 4xx answer (at once), the last failure after the retries, the
+                deadline passed (``endpoint-timeout``), an answer over the cap
+                (``response-too-large``) or a redirect off the server
+                (``cross-origin-redirect``).
         """
         if form is not None:
             body = urllib.parse.urlencode(form).encode()
             content = "application/x-www-form-urlencoded"
         headers = {k: v for k, v in (("Content-Type", content), ("Accept", accept)) if v}
+        cap = self.max_response if limit is None else limit
         delay = self.backoff
-        for attempt in range(self.retries + 1):
-            if self.on_request is not None:
-                self.on_request(method, url)
-            try:
-                req = urllib.request.Request(url, data=body, method=method, headers=headers)
-                with self._opener.open(req, timeout=self.timeout) as answer:
-                    data: bytes = answer.read()
-                    return data
-            except urllib.error.HTTPError as exc:
-                failure = _http_failure(exc, method, url)
-                if exc.code < 500 or attempt == self.retries:
-                    raise failure from exc
-            except (TimeoutError, urllib.error.URLError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                failure = HttpError(
-                    f"{method} {_where(url)}: no answer ({reason})",
-                    0,
-                    hint="is the server running and reachable? re-run to finish: "
-                    "graphs already written are kept",
-                )
-                if attempt == self.retries:
-                    raise failure from exc
-            time.sleep(delay)
-            delay *= 2
+        with Deadline(self.timeout) as deadline:
+            tries = max(self.retries, 0) + 1
+            for attempt in range(tries):
+                if self.on_request is not None:
+                    self.on_request(method, url)
+                req = DeadlineRequest(url, deadline, data=body, method=method, headers=headers)
+                try:
+                    return self._attempt(req, cap, deadline)
+                except HttpError as failure:
+                    if failure.status == 0 and deadline.expired:
+                        raise self._late(method, url) from failure
+                    if 0 < failure.status < 500 or attempt == tries - 1:
+                        raise
+                    if deadline.left() <= delay:  # no time for another try
+                        raise
+                time.sleep(delay)
+                delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, req: DeadlineRequest, cap: int, deadline: Deadline) -> bytes:
+        """One try of a request: its body, or an HttpError (status 0: no whole answer)."""
+        method, url = req.get_method(), req.full_url
+        try:
+            with self._opener.open(req, timeout=max(deadline.left(), 0.001)) as answer:
+                data = read_capped(answer, cap)
+        except urllib.error.HTTPError as exc:
+            raise _http_failure(exc, method, url) from exc
+        except ResponseTooLargeError as exc:
+            raise self._too_large(method, url, cap, exc.size) from exc
+        except CrossOriginRedirectError as exc:
+            raise HttpError(
+                f"{method} {_where(url)}: the server redirects (HTTP {exc.status}) to another "
+                f"host, {_where(exc.target)}: not followed",
+                exc.status,
+                code="cross-origin-redirect",
+                hint="give the URL the server redirects to as --endpoint, if you trust it",
+            ) from exc
+        except (TimeoutError, urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise HttpError(
+                f"{method} {_where(url)}: no answer ({reason})",
+                0,
+                hint="is the server running and reachable? re-run to finish: "
+                "graphs already written are kept",
+            ) from exc
+        if deadline.expired:  # the timer cut the answer short: what came is not all of it
+            raise HttpError(f"{method} {_where(url)}: answer cut at the deadline", 0)
+        return data
+
+    def _too_large(self, method: str, url: str, cap: int, size: int) -> HttpError:
+        limit = f"the --max-response-mb cap of {_mib(self.max_response)} MiB"
+        if cap < self.max_response:
+            limit = f"{_mib(cap)} MiB, the cap on SPARQL JSON results (a quarter of {limit})"
+        return HttpError(
+            f"{method} {_where(url)}: the answer is larger than {limit}: at least {size:,} bytes",
+            200,
+            code="response-too-large",
+            hint=f"raise the cap with --max-response-mb MB (or {MAX_RESPONSE_ENV}), if the "
+            "answer is expected to be that large",
+        )
+
+    def _late(self, method: str, url: str) -> HttpError:
+        return HttpError(
+            f"{method} {_where(url)}: no whole answer within {self.timeout:g} s "
+            f"(the deadline of one request: connecting, the whole answer and up to "
+            f"{self.retries} retries)",
+            0,
+            code="endpoint-timeout",
+            hint="give the server more time with --timeout SECONDS",
+        )
 
 
 class _ClosingAuth:
@@ -291,6 +368,10 @@ def _http_failure(exc: urllib.error.HTTPError, method: str, url: str) -> HttpErr
     elif exc.code >= 500:
         hint = "the server failed; re-run to finish (graphs already written are kept)"
     return HttpError(text, exc.code, hint=hint)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:g}"
 
 
 def _where(url: str) -> str:

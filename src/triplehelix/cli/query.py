@@ -73,10 +73,10 @@ def _list(fmt: str | None) -> None:
 
 
 def _update(store: Path | None, text: str, source: str, allow_service: bool) -> None:
-    from triplehelix.graph.query import check_text
+    from triplehelix.graph.query import check_text, in_worker
     from triplehelix.ontology.namespace import PREFIXES
 
-    check_text(text, allow_update=True, allow_service=allow_service)
+    check_text(text, allow_update=True, allow_service=allow_service, source=source)
 
     if store is None:
         raise UsageError(
@@ -86,8 +86,8 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
         )
     kg = open_graph(store, read_only=False)
     before = len(kg)
-    try:
-        kg.store.update(text, prefixes=PREFIXES)
+    try:  # in a worker: its deep stack holds what the checks let through
+        in_worker(lambda: kg.store.update(text, prefixes=PREFIXES), timeout=None, source=source)
     except SyntaxError as exc:
         from triplehelix.graph.query import syntax_error
 
@@ -178,7 +178,7 @@ def query(
     else:
         body, source = _read(text, file)
     client = remote_source(store, {**remote, "timeout": timeout})
-    if allow_update and scan(body).update:
+    if allow_update and scan(body, source).update:
         if client is not None:
             raise UsageError("--allow-update works on a local --store only", code="bad-update")
         _update(store, body, source, allow_service)

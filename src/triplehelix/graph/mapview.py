@@ -8,7 +8,6 @@ kept organisation. ``focus``/``depth`` then keep the ego network of one node.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,11 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["Selection", "query_graph", "select_view"]
 
 VIEWS = ("coparticipation", "bipartite", "full")
-# Strings, IRIs (which may hold a "#") and comments, blanked before looking for SERVICE.
-_STRINGS_AND_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|\'[^\'\n]*\'|<[^<>\s]*>|#[^\n]*'
-)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,16 +184,19 @@ def query_graph(
     True
     """
     from triplehelix.graph.network import node_table
-    from triplehelix.graph.store import to_python
+    from triplehelix.graph.query import DEFAULT_TIMEOUT, check_text, in_worker
 
-    if _SERVICE.search(_STRINGS_AND_COMMENTS.sub(" ", sparql)):
+    try:
+        check_text(sparql, source=where)
+    except QueryError as exc:
+        if exc.code != "service-refused":
+            raise
         raise QueryError(
             f"{where}: SERVICE (a query sent over the network) is not allowed in a map query",
             code="service-refused",
             hint="query the local store only; load remote data first with triplehelix load",
-        )
-    result = kg.query(sparql)
-    names = {v.value for v in getattr(result, "variables", [])}
+        ) from exc
+    names, rows = in_worker(lambda: _rows(kg, sparql), timeout=DEFAULT_TIMEOUT, source=where)
     if not {"source", "target"} <= names:
         raise QueryError(
             f"{where}: the query must be a SELECT returning ?source and ?target",
@@ -208,8 +205,7 @@ def query_graph(
         )
     table = nodes if nodes is not None else node_table(kg)
     graph = nx.Graph()
-    for sol in result:
-        row = {n: to_python(sol[n]) for n in names}
+    for row in rows:
         a, b = row["source"], row["target"]
         if a is None or b is None:
             continue
@@ -223,6 +219,17 @@ def query_graph(
             attrs["roles"] = str(row["label"])
         graph.add_edge(a, b, **attrs)
     return graph
+
+
+def _rows(kg: KnowledgeGraph, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
+    """The variables of a query's answer and, for a map query, its rows as Python values."""
+    from triplehelix.graph.store import to_python
+
+    result = kg.query(sparql)
+    names = {v.value for v in getattr(result, "variables", [])}
+    if not {"source", "target"} <= names:
+        return names, []
+    return names, [{n: to_python(sol[n]) for n in names} for sol in result]
 
 
 def _attrs(node: str, table: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -2,13 +2,16 @@
 
 ``run_query`` is the one entry point behind ``triplehelix query`` and the Python API:
 
-- the text is checked before it runs: an UPDATE is refused unless ``allow_update``, a
-  ``SERVICE`` clause (federation over the network) unless ``allow_service``;
+- the text is checked before it runs, on its tokens (``sparql_tokens``), never on a regular
+  expression over the text: an UPDATE is refused unless ``allow_update``, ``SERVICE``
+  (federation over the network) and ``LOAD`` unless ``allow_service``, and a text nested
+  deeper than ``MAX_DEPTH`` brackets or longer than ``MAX_TOKENS`` tokens (which would
+  overflow Oxigraph's stack and kill the process) is refused;
 - parameters are bound as a ``VALUES`` block placed at the top of the ``WHERE`` clause,
   whose terms are written by pyoxigraph (``str(NamedNode)``, ``str(Literal)``), so a value
   can never become query syntax;
-- the query runs in a worker thread (pyoxigraph releases the GIL while it evaluates) and
-  the caller stops waiting after ``timeout`` seconds with a ``query-timeout`` error;
+- the query runs in a worker thread with a deep stack (pyoxigraph releases the GIL while it
+  evaluates) and the caller stops waiting after ``timeout`` seconds with a ``query-timeout`` error;
 - syntax errors name the line and column and show the offending line.
 
 >>> from triplehelix.graph.store import KnowledgeGraph
@@ -20,16 +23,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
 from triplehelix.errors import QueryError, StoreError, UsageError
 from triplehelix.graph.results import Result
+from triplehelix.graph.sparql_tokens import TokenError, tokenize
 from triplehelix.ontology.namespace import PREFIXES
 
 if TYPE_CHECKING:
@@ -37,9 +44,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_DEPTH",
+    "MAX_TOKENS",
     "QueryText",
     "bind",
     "check_text",
+    "in_worker",
     "literal_param",
     "run_query",
     "scan",
@@ -47,87 +57,169 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds a query may run before ``run_query`` gives up on it."""
+T = TypeVar("T")
 
-# Comments, strings and IRIs, which may contain any word without it being syntax.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-)
-_KEYWORD = r"(?<![\w:?$-])({})(?![\w:-])"
-_FORMS = re.compile(
-    _KEYWORD.format(
-        "SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH"
-    ),
-    re.IGNORECASE,
-)
-_SERVICE = re.compile(_KEYWORD.format("SERVICE"), re.IGNORECASE)
-_WHERE = re.compile(_KEYWORD.format("WHERE") + r"\s*\{", re.IGNORECASE)
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_FORMS = ("select", "ask", "construct", "describe")
+_UPDATES = ("insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
+_OPEN, _CLOSE = "{([", "})]"
+
+MAX_DEPTH = 200
+"""Deepest nesting of ``{}``, ``()`` and ``[]`` a query may have (env
+``TRIPLEHELIX_QUERY_MAX_DEPTH``): Oxigraph's parser recurses per level and a few thousand
+levels overflow its stack, killing the process."""
+MAX_TOKENS = 30_000
+"""Most tokens a query may have (env ``TRIPLEHELIX_QUERY_MAX_TOKENS``): long flat chains
+(``1+1+…``, a collection of many items, many BINDs) nest as deeply inside Oxigraph."""
+QUERY_STACK = 256 * 2**20
+"""Stack of the thread that evaluates a query (reserved, used only as deep as needed):
+with it, the limits above are at least three times below where Oxigraph overflows."""
+_STACK_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
 class QueryText:
-    """What a scan of a query's text found.
+    """What a scan of a query's tokens found.
 
     Attributes:
         form: the query form in lower case (``select``, ``ask``, ``construct``,
             ``describe``) or the first update keyword (``insert``, ``drop``…).
-        update: whether the text is a SPARQL Update.
-        service: whether it uses ``SERVICE`` outside strings, IRIs and comments.
+        update: whether the text is a SPARQL Update (has any update keyword).
+        service: whether it uses ``SERVICE`` (as a keyword, not in a string, IRI, name or
+            comment).
+        load: whether it has a ``LOAD`` (an update that fetches a document by its IRI).
+        depth: the deepest nesting of ``{}``, ``()`` and ``[]``.
+        tokens: how many tokens it has.
     """
 
     form: str
     update: bool
     service: bool
+    load: bool = field(default=False, compare=False, repr=False)
+    depth: int = field(default=0, compare=False, repr=False)
+    tokens: int = field(default=0, compare=False, repr=False)
 
 
-def _blank(text: str) -> str:
-    """The text with comments, strings and IRIs blanked out, same length and lines."""
-    return _OPAQUE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+def scan(text: str, source: str = "query") -> QueryText:
+    """Classify a query by its tokens (``sparql_tokens``), without running it.
 
+    A word that merely starts like ``SERVICE`` or an update keyword (``SERVICE_x``,
+    ``LOAD1``) counts as one: such words are never valid SPARQL anyway.
 
-def scan(text: str) -> QueryText:
-    """Classify a query by its form, without running it.
+    Raises:
+        QueryError: the text is not made of SPARQL tokens (``query-syntax``).
 
     >>> scan('SELECT * WHERE { ?s ?p "DROP ALL" }  # SERVICE')
     QueryText(form='select', update=False, service=False)
     >>> scan("PREFIX add: <http://e/> DELETE WHERE { ?s add:p ?o }").update
     True
+    >>> scan(r"SELECT * { BIND(id:a\\# AS ?x) SERVICE <http://e/> {} }").service
+    True
     """
-    bare = _blank(text)
-    first = _FORMS.search(bare)
-    form = first.group(1).lower() if first else ""
-    update = form not in ("select", "ask", "construct", "describe", "")
-    return QueryText(form, update, _SERVICE.search(bare) is not None)
+    form, update, service, load = "", False, False, False
+    depth = deepest = count = 0
+    try:
+        for token in tokenize(text):
+            count += 1
+            if token.kind == "punct" and token.text in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.kind == "punct" and token.text in _CLOSE:
+                depth -= 1
+            elif token.kind == "word":
+                word = token.text.lower()
+                keyword = next((k for k in (*_FORMS, *_UPDATES) if word.startswith(k)), "")
+                form = form or (keyword if keyword == word else "")
+                update = update or keyword in _UPDATES
+                load = load or word.startswith("load")
+                service = service or word.startswith("service")
+    except TokenError as exc:
+        raise _token_error(exc, text, source) from exc
+    return QueryText(form, update, service, load, deepest, count)
 
 
-def check_text(text: str, *, allow_update: bool = False, allow_service: bool = False) -> QueryText:
-    """Refuse what a read-only, offline query must not do.
+def _token_error(exc: TokenError, text: str, source: str) -> QueryError:
+    """A ``query-syntax`` error at the place no SPARQL token starts, with a caret under it.
+
+    >>> print(_token_error(TokenError(10, '"x'), 'ASK {\\n ?s "x', "q.rq").hint)
+    line 2:  ?s "x
+                ^
+    """
+    line = text.count("\n", 0, exc.offset) + 1
+    start = text.rfind("\n", 0, exc.offset) + 1
+    column = exc.offset - start + 1
+    shown = text[start:].split("\n", 1)[0]
+    prefix = f"line {line}: "
+    return QueryError(
+        f"{source}:{line}:{column}: SPARQL syntax error: {exc}",
+        code="query-syntax",
+        hint=f"{prefix}{shown}\n{' ' * (len(prefix) + column - 1)}^",
+    )
+
+
+def _limit(name: str, default: int) -> int:
+    """A limit from the environment variable ``name``, else ``default``.
 
     Raises:
-        QueryError: an UPDATE (``update-refused``) or ``SERVICE`` (``service-refused``).
+        UsageError: the variable is set to something other than a positive integer.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{name}={raw!r}: expected a positive integer", code="bad-limit")
+    return int(raw)
+
+
+def check_text(
+    text: str, *, allow_update: bool = False, allow_service: bool = False, source: str = "query"
+) -> QueryText:
+    """Refuse what a read-only, offline query must not do, and what would crash Oxigraph.
+
+    Raises:
+        QueryError: text that is not SPARQL tokens (``query-syntax``), nested too deep
+            (``query-too-deep``) or too long (``query-too-large``), an UPDATE
+            (``update-refused``), ``SERVICE`` or ``LOAD`` (``service-refused``).
 
     >>> check_text("ASK {}").form
     'ask'
     """
-    found = scan(text)
+    found = scan(text, source)
+    _check_size(found, source)
     if found.update and not allow_update:
         raise QueryError(
-            f"this is a SPARQL Update ({found.form.upper()}); queries are read-only",
+            f"{source}: this is a SPARQL Update ({found.form.upper() or 'UPDATE'}); queries are "
+            "read-only",
             code="update-refused",
             hint="pass --allow-update (with a writable --store) if you mean to change the data",
         )
-    if found.service and not allow_service:
+    if (found.service or found.load) and not allow_service:
+        what = "SERVICE (federation" if found.service else "LOAD (it fetches a document"
         raise QueryError(
-            "the query uses SERVICE (federation over the network), which is refused",
+            f"{source}: the query uses {what} over the network), which is refused",
             code="service-refused",
-            hint="pass --allow-service if you mean to query a remote endpoint",
+            hint="pass --allow-service if you mean to reach the network",
         )
     return found
+
+
+def _check_size(found: QueryText, source: str) -> None:
+    depth = _limit("TRIPLEHELIX_QUERY_MAX_DEPTH", MAX_DEPTH)
+    if found.depth > depth:
+        raise QueryError(
+            f"{source}: the query nests {found.depth} levels of brackets; at most {depth} "
+            "are allowed",
+            code="query-too-deep",
+            hint="flatten it, or raise the limit with TRIPLEHELIX_QUERY_MAX_DEPTH=N",
+        )
+    tokens = _limit("TRIPLEHELIX_QUERY_MAX_TOKENS", MAX_TOKENS)
+    if found.tokens > tokens:
+        raise QueryError(
+            f"{source}: the query has {found.tokens} tokens; at most {tokens} are allowed",
+            code="query-too-large",
+            hint="split it (e.g. a smaller VALUES block per query), or raise the limit with "
+            "TRIPLEHELIX_QUERY_MAX_TOKENS=N",
+        )
 
 
 def literal_param(value: str) -> ox.NamedNode | ox.Literal:
@@ -174,15 +266,25 @@ def bind(text: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
                 code="bad-param",
                 hint="use letters, digits and _ (the query variable is ?_NAME)",
             )
-    where = _WHERE.search(_blank(text))
-    if where is None:
+    cut = _where_body(text)
+    if cut is None:
         raise UsageError(
             "parameters need a query with a WHERE { … } clause", code="bad-param", hint=None
         )
     names = " ".join(f"?_{n}" for n in terms)
     values = " ".join(str(t) for t in terms.values())
-    cut = where.end()
     return f"{text[:cut]} VALUES ({names}) {{ ({values}) }}{text[cut:]}"
+
+
+def _where_body(text: str) -> int | None:
+    """Where the first ``WHERE {`` group starts its body (after the brace), if any."""
+    previous = None
+    with contextlib.suppress(TokenError):
+        for token in tokenize(text):
+            if token.text == "{" and previous is not None and previous.text.upper() == "WHERE":
+                return token.offset + 1
+            previous = token
+    return None
 
 
 def syntax_error(exc: SyntaxError, text: str, source: str) -> QueryError:
@@ -233,16 +335,44 @@ def run_text(
     Raises:
         QueryError: syntax (``query-syntax``), timeout (``query-timeout``) or failure.
     """
+    try:
+        return in_worker(lambda: _evaluate(store, text), timeout=timeout, source=source)
+    except (QueryError, StoreError):  # a remote server failing keeps its own code and exit
+        raise
+    except SyntaxError as exc:
+        raise syntax_error(exc, text, source) from exc
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise QueryError(f"{source}: the query failed: {first}", code="query-failed") from exc
+
+
+def in_worker(work: Callable[[], T], *, timeout: float | None, source: str = "query") -> T:
+    """``work()`` in a thread with a deep stack (``QUERY_STACK``), waiting ``timeout`` s.
+
+    pyoxigraph releases the GIL while it evaluates, so the caller can stop waiting; it
+    cannot interrupt a query, so an abandoned one keeps its thread busy until it ends.
+    The worker's exception is raised here with its frames' variables already cleared in
+    the worker: pyoxigraph's results may only be dropped by the thread that made them.
+
+    Raises:
+        QueryError: ``query-timeout``; otherwise whatever ``work`` raised.
+    """
     outcome: dict[str, Any] = {}
 
-    def work() -> None:
+    def run() -> None:
         try:
-            outcome["result"] = _evaluate(store, text)
+            outcome["result"] = work()
         except BaseException as exc:  # handed to the caller below
+            _clear_frames(exc)
             outcome["error"] = exc
 
-    worker = threading.Thread(target=work, name="triplehelix-query", daemon=True)
-    worker.start()
+    worker = threading.Thread(target=run, name="triplehelix-query", daemon=True)
+    with _STACK_LOCK:
+        previous = threading.stack_size(QUERY_STACK)
+        try:
+            worker.start()
+        finally:
+            threading.stack_size(previous)
     worker.join(timeout)
     if worker.is_alive():
         raise QueryError(
@@ -251,15 +381,20 @@ def run_text(
             hint="make it more selective (LIMIT, fewer OPTIONALs) or raise --timeout",
         )
     error = outcome.get("error")
-    if isinstance(error, SyntaxError):
-        raise syntax_error(error, text, source) from error
-    if isinstance(error, StoreError):  # a remote server failing: its own code and exit
-        raise error
     if error is not None:
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise QueryError(f"{source}: the query failed: {first}", code="query-failed") from error
-    result: Result = outcome["result"]
+        raise error
+    result: T = outcome["result"]
     return result
+
+
+def _clear_frames(exc: BaseException) -> None:
+    """Drop the local variables of every frame the exception (and its causes) holds."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 def run_query(
@@ -311,5 +446,5 @@ def run_query(
     else:
         terms = {k: literal_param(v) for k, v in params.items()}
         text, where = text_or_name, source or "query"
-    check_text(text, allow_service=allow_service)
+    check_text(text, allow_service=allow_service, source=where)
     return run_text(kg.store, bind(text, terms), timeout=timeout, source=where)

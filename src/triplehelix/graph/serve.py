@@ -9,7 +9,21 @@ adds what a researcher's endpoint needs and Oxigraph does not do:
 - updates (``/update``, writes to ``/store``, Update text sent to ``/query``) → 403;
 - ``SERVICE`` (federation: the server would fetch other URLs) → 403;
 - a timeout per query → 504 (Oxigraph's own timeout stops the evaluation);
-- a cap on the size of an answer (``max_bytes``) → 507 with a hint to add ``LIMIT``.
+- a cap on the size of an answer (``max_bytes``) → 507 with a hint to add ``LIMIT``;
+- the checks of ``triplehelix query`` on the query's tokens: nesting deeper than
+  ``MAX_DEPTH`` or more than ``MAX_TOKENS`` tokens → 400 before Oxigraph sees it (its
+  parser would overflow its stack), and Oxigraph's threads get a deep stack too;
+- a malformed request (``Content-Length: abc``, a body over ``MAX_REQUEST``) → 400/413,
+  a client that leaves early is dropped quietly, an idle one after ``IDLE`` seconds;
+- if Oxigraph dies, the next request starts it again (the one it died on gets 502).
+
+The store is locked as ``triplehelix load`` locks it: ``serve`` holds a shared lock on the
+store's ``LOCK`` file (the one every writable open takes exclusively), so it refuses to
+start while a load writes (exit 5), and a load refuses to start while it serves. Oxigraph's
+read-only mode must never see a writer: its behaviour is undefined then.
+
+Oxigraph's own port is on loopback and not announced, but any local user can reach it
+there, without these guards (docs/security.md).
 
 Oxigraph serves its query page (YASGUI, bundled, no network) at ``/``; GET and POST
 (form and direct body) and content negotiation are Oxigraph's, per the Protocol.
@@ -18,10 +32,14 @@ Oxigraph serves its query page (YASGUI, bundled, no network) at ``/``; GET and P
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import http.client
+import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -30,14 +48,22 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from triplehelix.errors import StoreError, UsageError
-from triplehelix.graph.query import scan
+from triplehelix.errors import QueryError, StoreError, UsageError
+from triplehelix.graph.query import QUERY_STACK, check_text
 from triplehelix.ontology.namespace import PREFIXES
 
-__all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "find_oxigraph", "free_port"]
+__all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "find_oxigraph", "free_port", "lock_store"]
 
 DEFAULT_MAX_BYTES = 50 * 2**20
 """Largest answer the endpoint sends (50 MiB); larger ones get 507."""
+MAX_QUERIES = 4
+"""Queries forwarded to Oxigraph at once; others wait (up to the timeout), then get 503.
+With ``max_bytes``, this bounds the gateway's memory (answers are read whole before
+they are sent, to answer 507 instead of a cut-off body)."""
+MAX_REQUEST = 4 * 2**20
+"""Largest request body read (4 MiB; a query is capped at ``MAX_TOKENS`` tokens anyway)."""
+IDLE = 30.0
+"""Seconds a connection may stay silent before the gateway drops it."""
 CANCELLED = b"The SPARQL operation has been cancelled"
 # One line, so Oxigraph's error positions keep the line numbers of the user's text.
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
@@ -73,6 +99,41 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def lock_store(store: Path) -> int:
+    """A shared lock on the store's ``LOCK`` file, held until the descriptor is closed.
+
+    Every writable open of a store (``triplehelix load``, ``unload``, ``import``,
+    ``query --allow-update``) makes RocksDB take an exclusive ``fcntl`` lock on that file;
+    a shared lock excludes exactly those, and lets other readers be. It is an open file
+    description lock (Linux), so it also holds against a writer in this very process.
+
+    Raises:
+        StoreError: a writer holds the store (``store-busy``) or it cannot be locked.
+    """
+    try:
+        fd = os.open(store / "LOCK", os.O_RDONLY)
+    except OSError as exc:
+        raise StoreError(
+            f"{store}: cannot open the store's LOCK file: {exc.strerror}",
+            code="store-unavailable",
+            hint="is this a triplehelix store, readable by you?",
+        ) from exc
+    command = getattr(fcntl, "F_OFD_SETLK", fcntl.F_SETLK)
+    try:
+        fcntl.fcntl(fd, command, struct.pack("hhqqi4x", fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0))
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            raise StoreError(
+                f"{store}: a load (or another writer) is writing the store",
+                code="store-busy",
+                hint="wait for it to finish, then start serve again; Oxigraph must not "
+                "read a store while it is written",
+            ) from exc
+        raise StoreError(f"{store}: cannot lock the store: {exc.strerror}") from exc
+    return fd
+
+
 class Endpoint:
     """The Oxigraph backend and the gateway in front of it.
 
@@ -103,6 +164,10 @@ class Endpoint:
         self.store, self.timeout, self.max_bytes = store, timeout, max_bytes
         self.backend_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.failure: StoreError | None = None
+        self._lock: int | None = None
+        self._revive_lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(MAX_QUERIES)
         try:
             self.server = ThreadingHTTPServer((host, port), _handler(self))
         except OSError as exc:
@@ -120,11 +185,27 @@ class Endpoint:
         return f"http://{self.host}:{self.port}/query"
 
     def start(self) -> None:
-        """Start Oxigraph and wait until it answers.
+        """Lock the store as a reader, check no load is under way, start Oxigraph.
 
         Raises:
-            StoreError: the server did not come up (its log is in the message).
+            StoreError: a load is writing the store (``store-busy``), or the server did
+                not come up (its log is in the message).
         """
+        from triplehelix.graph.store import KnowledgeGraph
+
+        self._lock = lock_store(self.store)
+        try:
+            KnowledgeGraph(self.store, read_only=True).close()  # store-busy mid bulk load
+            self._spawn()
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _spawn(self) -> None:
+        """Start Oxigraph and wait until it answers."""
+        if self.process is not None and self.process.stderr:
+            self.process.stderr.close()
+        env = {**os.environ, "RUST_MIN_STACK": str(QUERY_STACK)}  # its query threads' stack
         self.process = subprocess.Popen(
             [
                 find_oxigraph(),
@@ -138,6 +219,7 @@ class Endpoint:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            env=env,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -148,17 +230,51 @@ class Endpoint:
                 socket.create_connection(("127.0.0.1", self.backend_port), timeout=1).close()
                 return
             time.sleep(0.05)
-        self.stop()
+        self._terminate()
         raise StoreError("the oxigraph server did not start within 30 s")
 
+    def revive(self) -> bool:
+        """Start Oxigraph again if it has exited; whether it had.
+
+        If it cannot be started, the endpoint stops: ``serve_forever`` returns and
+        ``failure`` holds the reason.
+        """
+        with self._revive_lock:
+            if self.process is None or self.process.poll() is None or self.failure:
+                return False
+            code = self.process.returncode
+            sys.stderr.write(f"the oxigraph server exited ({code}); starting it again\n")
+            try:
+                self._spawn()
+            except StoreError as exc:
+                self.failure = StoreError(
+                    f"the oxigraph server exited ({code}) and did not start again: {exc.message}",
+                    code="backend-failed",
+                    hint="check the store and the oxigraph binary, then start serve again",
+                )
+                threading.Thread(target=self.server.shutdown, daemon=True).start()
+            return True
+
     def serve_forever(self) -> None:
-        """Answer requests until ``stop()`` (from another thread) or Ctrl-C."""
+        """Answer requests until ``stop()`` (from another thread) or Ctrl-C.
+
+        Raises:
+            StoreError: Oxigraph died and could not be started again (``backend-failed``).
+        """
         self.server.serve_forever(poll_interval=0.2)
+        if self.failure is not None:
+            raise self.failure
 
     def stop(self) -> None:
         """Stop the gateway and the Oxigraph process; waits for it to exit."""
         self.server.shutdown()
         self.server.server_close()
+        self._terminate()
+        if self.process is not None and self.process.stderr:
+            self.process.stderr.close()
+        self._unlock()
+
+    def _terminate(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -166,8 +282,11 @@ class Endpoint:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process is not None and self.process.stderr:
-            self.process.stderr.close()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the description releases its lock
+            self._lock = None
 
     def __enter__(self) -> Endpoint:
         self.start()
@@ -201,6 +320,14 @@ def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
 class _Gateway(BaseHTTPRequestHandler):
     ep: Endpoint
     server_version = "triplehelix-sparql"
+    timeout = IDLE  # a silent client does not hold its thread for ever
+
+    def handle(self) -> None:
+        """Serve the connection; a client that leaves early is dropped quietly."""
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
@@ -219,8 +346,16 @@ class _Gateway(BaseHTTPRequestHandler):
         if split.path != "/query":
             self._refuse(403, "this endpoint is read-only")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit():
+            self.close_connection = True  # the body's end is unknown: do not read on
+            self._refuse(400, "Content-Length must be a number of bytes")
+            return
+        if int(raw) > MAX_REQUEST:
+            self.close_connection = True
+            self._refuse(413, f"the request body is larger than {MAX_REQUEST} bytes")
+            return
+        body = self.rfile.read(int(raw)).decode("utf-8", errors="replace")
         params = urllib.parse.parse_qsl(split.query)
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if kind == "application/x-www-form-urlencoded":
@@ -248,12 +383,10 @@ class _Gateway(BaseHTTPRequestHandler):
         if len(texts) != 1:
             self._refuse(400, "give exactly one query parameter")
             return
-        found = scan(texts[0])
-        if found.update:
-            self._refuse(403, "this endpoint is read-only: SPARQL Update is refused")
-            return
-        if found.service:
-            self._refuse(403, "SERVICE (federated query) is refused by this endpoint")
+        try:
+            check_text(texts[0])
+        except QueryError as exc:
+            self._refuse(*_refusal(exc))
             return
         rest = [(k, v) for k, v in params if k != "query"]
         body = urllib.parse.urlencode([("query", PROLOGUE + texts[0]), *rest])
@@ -265,21 +398,16 @@ class _Gateway(BaseHTTPRequestHandler):
         for name in FORWARDED:
             if self.headers.get(name):
                 headers[name] = self.headers[name]
-        conn = http.client.HTTPConnection("127.0.0.1", ep.backend_port, timeout=ep.timeout + 2)
-        started = time.monotonic()
+        if not ep.slots.acquire(timeout=ep.timeout):
+            self._refuse(503, "the endpoint is busy with other queries; try again")
+            return
         try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read(ep.max_bytes + 1)
-        except TimeoutError:
-            self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
-            return
-        except OSError as exc:
-            self._refuse(502, f"the SPARQL server is unavailable: {exc}")
-            return
+            fetched = self._fetch(method, path, body, headers)
         finally:
-            conn.close()
-        elapsed = time.monotonic() - started
+            ep.slots.release()
+        if fetched is None:
+            return
+        response, data, elapsed = fetched
         if data.rstrip().endswith(CANCELLED) and elapsed >= ep.timeout - 0.5:
             self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
         elif len(data) > ep.max_bytes:
@@ -289,14 +417,51 @@ class _Gateway(BaseHTTPRequestHandler):
                 data = _user_position(data)
             self._send(response.status, response.getheader("Content-Type"), data)
 
+    def _fetch(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, bytes, float] | None:
+        """Oxigraph's answer (at most ``max_bytes`` + 1 bytes of it), or None once refused."""
+        ep = self.ep
+        ep.revive()  # it may have died since the last request
+        conn = http.client.HTTPConnection("127.0.0.1", ep.backend_port, timeout=ep.timeout + 2)
+        started = time.monotonic()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read(ep.max_bytes + 1)
+        except TimeoutError:
+            self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
+            return None
+        except OSError as exc:
+            if ep.revive():
+                self._refuse(502, "the SPARQL server stopped while answering; it was restarted")
+            else:
+                self._refuse(502, f"the SPARQL server is unavailable: {exc}")
+            return None
+        finally:
+            conn.close()
+        return response, data, time.monotonic() - started
+
     def _refuse(self, status: int, message: str) -> None:
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
     def _send(self, status: int, content_type: str | None, data: bytes) -> None:
-        self.send_response(status)
-        if content_type:
-            self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        try:
+            self.send_response(status)
+            if content_type:
+                self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+        except ConnectionError:  # the client left: nobody to tell
+            self.close_connection = True
+
+
+def _refusal(exc: QueryError) -> tuple[int, str]:
+    """The HTTP status and message of a query the checks refused."""
+    if exc.code == "update-refused":
+        return 403, "this endpoint is read-only: SPARQL Update is refused"
+    if exc.code == "service-refused":
+        return 403, "SERVICE and LOAD (the network) are refused by this endpoint"
+    return 400, exc.message + (f"\n{exc.hint}" if exc.hint else "")

@@ -47,8 +47,13 @@ class Served:
 
     def backend(self) -> int:
         """The pid of the Oxigraph process serve started."""
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
-        pids = [int(p) for p in children.split()]
+        # Every thread's children: a restarted backend is the child of a handler thread.
+        pids = []
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            try:
+                pids.extend(int(p) for p in (task / "children").read_text().split())
+            except FileNotFoundError:  # a handler thread that has just ended
+                continue
         assert len(pids) == 1
         return pids[0]
 

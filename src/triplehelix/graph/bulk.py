@@ -11,9 +11,11 @@ Two passes over the input, so that memory does not grow with the number of rows:
 2. ``write`` streams the files again and turns each chunk into N-Quads text
    (``rdf.Emitter``) fed to ``Store.bulk_load``: no Python object per quad.
 
-Each input file is one *source*: its rows become named graphs ``…/source/file-NAME/row-N``
+Each input file is one *source*, named by ``data.sources.source_name`` (its path with the
+folder given on the command line): its rows become named graphs ``…/source/file-KEY/row-N``
 that are ``dcterms:isPartOf`` its document. A file already loaded with the same bytes is
-skipped; a changed one is unloaded first (``unload``), so no stale fact survives. The bulk
+skipped (also under another name of the same base name: a moved file); a changed one is
+unloaded first (``unload``), so no stale fact survives. The bulk
 loader is not transactional, so a file is written between two transactional markers in the
 ``meta`` graph: if the process dies in between, the next writable open rolls the partial
 source back (``recover``). Files that cite explicit source documents (curated YAML) are
@@ -53,6 +55,7 @@ from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
 from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
+from triplehelix.graph.source_docs import loaded_elsewhere
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
 if TYPE_CHECKING:
@@ -113,6 +116,8 @@ class BulkReport:
     replaced: int
     quads_before: int
     quads_after: int
+    moved: dict[str, str] = field(default_factory=dict)
+    """Sources skipped: already loaded under another name (name → that document)."""
 
     @property
     def added(self) -> int:
@@ -126,6 +131,7 @@ def prepare(
     chunk: int = CHUNK,
     base: str = BASE,
     progress: Progress | None = None,
+    source: str | None = None,
 ) -> Plan:
     """Validate input files in chunks (pass 1); nothing is written.
 
@@ -140,14 +146,20 @@ def prepare(
     (True, True)
     """
     with gc_paused():
-        return _prepare(paths, chunk, base, progress)
+        return _prepare(paths, chunk, base, progress, source)
 
 
-def _prepare(paths: Iterable[str | Path], chunk: int, base: str, progress: Progress | None) -> Plan:
+def _prepare(
+    paths: Iterable[str | Path],
+    chunk: int,
+    base: str,
+    progress: Progress | None,
+    source: str | None,
+) -> Plan:
     plan, problems, index = Plan(minter=Minter(base)), [], RefIndex()
     entities: list[Record] = []
     where: list[Located] = []
-    for name, path in expand_paths([str(p) for p in paths]):
+    for name, path in expand_paths([str(p) for p in paths], source):
         if path is None:
             raise UsageError(
                 "standard input cannot be bulk loaded: it is read twice",
@@ -214,20 +226,25 @@ def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None
     has_run = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{plan.run}> ?p ?o }} }}")
     emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
     skipped = replaced = 0
+    moved: dict[str, str] = {}
     for stream in plan.streams:
         doc = plan.minter.file_document(stream.name)
-        if _same_bytes(kg, doc, plan.files[stream.name]):
+        sha = plan.files[stream.name]
+        if _same_bytes(kg, doc, sha):
             skipped += 1
             continue
         if _has_source(kg, doc):
             unload(kg, doc)
             replaced += 1
+        elif (other := loaded_elsewhere(kg, doc, stream.name, sha)) is not None:
+            moved[stream.name] = other
+            continue
         _write_source(kg, plan, stream, emitter, chunk, progress)
     _write_rdf_files(kg, plan)
     store.load("".join(emitter.finish(None if has_run else _now())), ox.RdfFormat.N_QUADS)
     if kg.path is not None:
         store.flush()
-    return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store))
+    return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store), moved)
 
 
 def _write_source(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,10 +20,12 @@ import rdflib
 from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
 from triplehelix.data.readers import SourceFile
+from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
 from triplehelix.graph.bulk import _has_source, _same_bytes, interrupted, recover, unload
 from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS
 from triplehelix.graph.rdf import build_nquads, literal, run_key
+from triplehelix.graph.source_docs import find_source, loaded_elsewhere
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
@@ -44,6 +46,8 @@ class LoadReport:
     quads_after: int
     graphs: int
     run: str
+    moved: dict[str, str] = field(default_factory=dict)
+    """Sources skipped: already loaded under another name (name → that document)."""
 
     @property
     def added(self) -> int:
@@ -120,14 +124,17 @@ class KnowledgeGraph:
     def load(self, rs: RecordSet, *, base: str = BASE) -> LoadReport:
         """Add validated records (and their RDF files) in one transaction.
 
+        A source (file) loaded before with other bytes is replaced; one whose bytes are
+        already here under another name of the same base name (a moved file) is skipped.
+
         Raises:
             InvalidDataError: an RDF file does not parse (nothing is written).
         """
         before = len(self.store)
         started = None if self._has_run(rs, base) else _now()
-        self._drop_changed(rs, Minter(base))
+        moved = self._drop_changed(rs, Minter(base))
         with gc_paused():
-            build = build_nquads(rs, base=base, started=started)
+            build = build_nquads(rs, base=base, started=started, skip=frozenset(moved))
         parts = [build.nquads]
         minter = Minter(base)
         for src in rs.rdf_files:
@@ -147,17 +154,28 @@ class KnowledgeGraph:
             len(self.store),
             len(build.graphs) + len(rs.rdf_files),
             build.run,
+            moved,
         )
 
-    def _drop_changed(self, rs: RecordSet, minter: Minter) -> None:
-        """Unload the sources (files) that were loaded before with other bytes."""
+    def _drop_changed(self, rs: RecordSet, minter: Minter) -> dict[str, str]:
+        """Unload the sources (files) that were loaded before with other bytes.
+
+        Returns:
+            The sources already loaded under another name (name → that document).
+        """
+        moved: dict[str, str] = {}
         for name, sha in rs.files.items():
             doc = minter.file_document(name)
-            if _has_source(self, doc) and not _same_bytes(self, doc, sha):
-                unload(self, doc)
+            if _has_source(self, doc):
+                if not _same_bytes(self, doc, sha):
+                    unload(self, doc)
+            elif (other := loaded_elsewhere(self, doc, name, sha)) is not None:
+                moved[name] = other
+        return moved
 
     def unload(self, source: str, *, base: str = BASE) -> int:
-        """Remove one source (an input file name as loaded, or a document IRI).
+        """Remove one source: its name as loaded (``a/organisations.csv``), its document
+        IRI, or its base name when one source only has it.
 
         The default graph keeps the triples that other graphs still state.
 
@@ -166,6 +184,7 @@ class KnowledgeGraph:
 
         Raises:
             StoreError: no such source in the store (``no-source``).
+            UsageError: a base name that several sources have (``ambiguous-source``).
 
         >>> kg = KnowledgeGraph.seed()
         >>> kg.unload("nothing.jsonl")
@@ -173,14 +192,7 @@ class KnowledgeGraph:
         ...
         triplehelix.errors.StoreError: no source 'nothing.jsonl' in the store
         """
-        doc = source if source.startswith(("http://", "https://")) else None
-        doc = doc or Minter(base).file_document(source)
-        if not _has_source(self, doc):
-            raise StoreError(
-                f"no source {source!r} in the store",
-                code="no-source",
-                hint="name an input file as it was loaded (participations.jsonl) or its IRI",
-            )
+        doc = find_source(self, source, Minter(base))
         removed = unload(self, doc)
         if self.path is not None:
             self.store.flush()
@@ -345,11 +357,12 @@ def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
                 )
             ]
         ) from exc
-    name = src.name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = base_name(src.name)
     th = "https://w3id.org/triplehelix/ontology#"
     head = [
         (f"<{doc}>", f"<{RDF_TYPE}>", f"<{th}SourceDocument>"),
         (f"<{doc}>", "<http://purl.org/dc/terms/title>", literal(name, lang="en")),
+        (f"<{doc}>", "<http://purl.org/dc/terms/identifier>", literal(src.name)),
         (f"<{graph.value}>", f"<{RDF_TYPE}>", f"<{th}SourceRecord>"),
         (f"<{graph.value}>", "<http://purl.org/dc/terms/isPartOf>", f"<{doc}>"),
         (f"<{graph.value}>", "<http://www.w3.org/ns/prov#wasGeneratedBy>", f"<{run}>"),

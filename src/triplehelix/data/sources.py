@@ -8,9 +8,9 @@ from the command-line argument it came from (``source_name``):
   that folder, **including the folder's own name**: ``load a/`` names
   ``a/organisations.csv``, ``load b/`` names ``b/organisations.csv`` (two sources). A
   folder moved elsewhere and loaded again keeps its names, so it is the same sources;
-* a file named directly is named by its path as given, normalised (forward slashes,
-  relative to the working folder if inside it): ``load ./data/orgs.csv`` names
-  ``data/orgs.csv``; a file outside the working folder keeps its absolute path;
+* a file named directly is named by its path as given, normalised (forward slashes, no
+  ``./``): ``load ./data/orgs.csv`` names ``data/orgs.csv``; an absolute path stays
+  absolute (name files relative to a folder you keep, or use ``--source``);
 * standard input is ``<stdin>``; ``--source NAME`` names a single input explicitly.
 
 ``document_iri`` turns a name into the IRI of its source document, injectively and
@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from triplehelix.data.iris import slugify
 
@@ -75,17 +75,13 @@ def source_name(arg: str, path: Path | None, *, explicit: str | None = None) -> 
 
 
 def normal_name(given: str) -> str:
-    """A path as given, with forward slashes, ``.`` and doubled slashes gone. An absolute
-    path inside the working folder is made relative to it; one outside stays absolute.
+    """A path as given, with forward slashes, ``.`` and doubled slashes gone (a relative
+    path stays relative; an absolute one stays absolute: never resolved).
 
-    >>> normal_name("./a//b\\\\c.csv")
-    'a/b/c.csv'
+    >>> normal_name("./a//b\\\\c.csv"), normal_name("/data/x/../orgs.csv")
+    ('a/b/c.csv', '/data/orgs.csv')
     """
-    text = os.path.normpath(given.replace("\\", "/")).replace("\\", "/")
-    if text.startswith("/"):
-        here = Path.cwd().as_posix().rstrip("/") + "/"
-        return text[len(here) :] if text.startswith(here) else text
-    return text
+    return os.path.normpath(given.replace("\\", "/")).replace("\\", "/")
 
 
 def base_name(name: str) -> str:
@@ -120,7 +116,12 @@ def source_slug(name: str) -> str:
     if name == STDIN:
         return "stdin"
     segments = [s for s in name.replace("\\", "/").split("/") if s]
-    plain = not name.startswith("/") and bool(segments) and _is_plain(segments[-1]) and all(map(_is_folder, segments[:-1]))
+    plain = (
+        not name.startswith("/")
+        and bool(segments)
+        and _is_plain(segments[-1])
+        and all(map(_is_folder, segments[:-1]))
+    )
     readable = _SEP.join(slug for s in segments if (slug := slugify(s, limit=48))) or "file"
     if plain:
         return readable

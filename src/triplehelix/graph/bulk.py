@@ -54,8 +54,9 @@ from triplehelix.data.readers import SourceFile, expand_paths, read_source
 from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
+from triplehelix.graph.conflicts import Conflict, plan_conflicts
 from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
-from triplehelix.graph.source_docs import loaded_elsewhere
+from triplehelix.graph.source_docs import sort_sources
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class Plan:
         records: number of valid records.
         curated: files whose records cite explicit source documents.
         primary: document id → primary source or not.
+        entities: the records other than participations (kept for the conflict check).
     """
 
     streams: list[RecordStream] = field(default_factory=list)
@@ -99,6 +101,7 @@ class Plan:
     records: int = 0
     curated: set[str] = field(default_factory=set)
     primary: dict[str, bool] = field(default_factory=dict)
+    entities: RecordSet = field(default_factory=RecordSet)
 
     @property
     def run(self) -> str:
@@ -118,6 +121,8 @@ class BulkReport:
     quads_after: int
     moved: dict[str, str] = field(default_factory=dict)
     """Sources skipped: already loaded under another name (name → that document)."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Values that other sources state otherwise (``graph.conflicts``)."""
 
     @property
     def added(self) -> int:
@@ -197,13 +202,23 @@ def _prepare(
     plan.minter.mint_all(entities)
     _check_collisions(RecordSet(entities, where), plan.minter)
     plan.primary = {d.id: d.primary for d in entities if isinstance(d, Document)}
+    plan.entities = RecordSet(entities, where)
     return plan
 
 
 def write(
-    kg: KnowledgeGraph, plan: Plan, *, chunk: int = CHUNK, progress: Progress | None = None
+    kg: KnowledgeGraph,
+    plan: Plan,
+    *,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+    strict: bool = False,
 ) -> BulkReport:
     """Write a prepared plan (pass 2): changed sources replaced, unchanged ones skipped.
+
+    Values that conflict with what other sources say (``graph.conflicts``, checked on the
+    entities of the sources to be written, before anything is) are reported, or with
+    ``strict`` refused (``InvalidDataError``, nothing written).
 
     Python turns chunk *n + 1* into N-Quads while Oxigraph (which releases the GIL)
     loads chunk *n*: on two cores the two halves overlap.
@@ -217,34 +232,42 @@ def write(
     (True, 0)
     """
     with gc_paused():
-        return _write(kg, plan, chunk, progress)
+        return _write(kg, plan, chunk, progress, strict)
 
 
-def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None) -> BulkReport:
+def _write(
+    kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None, strict: bool
+) -> BulkReport:
     store = kg.store
     before = len(store)
     has_run = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{plan.run}> ?p ?o }} }}")
     emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
-    skipped = replaced = 0
-    moved: dict[str, str] = {}
-    for stream in plan.streams:
-        doc = plan.minter.file_document(stream.name)
-        sha = plan.files[stream.name]
-        if _same_bytes(kg, doc, sha):
-            skipped += 1
-            continue
-        if _has_source(kg, doc):
-            unload(kg, doc)
-            replaced += 1
-        elif (other := loaded_elsewhere(kg, doc, stream.name, sha)) is not None:
-            moved[stream.name] = other
-            continue
+    found = sort_sources(kg, plan.files, plan.minter)
+    todo = {*found.changed, *found.new}
+    conflicts = plan_conflicts(kg, plan, todo)
+    if strict and conflicts:
+        raise InvalidDataError(
+            [c.problem() for c in conflicts],
+            hint="other sources in the store say otherwise; nothing was written",
+        )
+    for stream in (s for s in plan.streams if s.name in todo):
+        if stream.name in found.changed:
+            unload(kg, plan.minter.file_document(stream.name))
         _write_source(kg, plan, stream, emitter, chunk, progress)
     _write_rdf_files(kg, plan)
     store.load("".join(emitter.finish(None if has_run else _now())), ox.RdfFormat.N_QUADS)
     if kg.path is not None:
         store.flush()
-    return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store), moved)
+    return BulkReport(
+        plan.records,
+        len(plan.streams),
+        len(found.same),
+        len(found.changed),
+        before,
+        len(store),
+        found.moved,
+        conflicts,
+    )
 
 
 def _write_source(

@@ -8,6 +8,7 @@ it) and the SHA-256 of its bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from triplehelix.data.iris import Minter
@@ -19,12 +20,44 @@ from triplehelix.ontology.namespace import GRAPH_META
 if TYPE_CHECKING:
     from triplehelix.graph.store import KnowledgeGraph
 
-__all__ = ["find_source", "loaded_elsewhere"]
+__all__ = ["Sorted", "find_source", "loaded_elsewhere", "sort_sources"]
 
 PART_OF = "http://purl.org/dc/terms/isPartOf"
 TITLE = "http://purl.org/dc/terms/title"
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
 SHA256 = "https://schema.org/sha256"
+
+
+@dataclass(slots=True)
+class Sorted:
+    """The record files of a load, by what the store already holds of each.
+
+    Attributes:
+        same: loaded before with the same bytes (nothing to do).
+        changed: loaded before with other bytes (to replace).
+        new: not in the store (to write).
+        moved: in the store with the same bytes under another name (name → document).
+    """
+
+    same: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)
+
+
+def sort_sources(kg: KnowledgeGraph, files: dict[str, str], minter: Minter) -> Sorted:
+    """Sort record files (name → SHA-256) by what the store holds of them."""
+    out = Sorted()
+    for name, sha in files.items():
+        doc = minter.file_document(name)
+        if _has_source(kg, doc):
+            same = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{doc}> <{SHA256}> {literal(sha)} }} }}")
+            (out.same if same else out.changed).append(name)
+        elif (other := loaded_elsewhere(kg, doc, name, sha)) is not None:
+            out.moved[name] = other
+        else:
+            out.new.append(name)
+    return out
 
 
 def loaded_elsewhere(kg: KnowledgeGraph, doc: str, name: str, sha: str) -> str | None:

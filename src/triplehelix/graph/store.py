@@ -22,10 +22,11 @@ from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_pat
 from triplehelix.data.readers import SourceFile
 from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
-from triplehelix.graph.bulk import _has_source, _same_bytes, interrupted, recover, unload
+from triplehelix.graph.bulk import interrupted, recover, unload
+from triplehelix.graph.conflicts import Conflict, find_conflicts
 from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS
 from triplehelix.graph.rdf import build_nquads, literal, run_key
-from triplehelix.graph.source_docs import find_source, loaded_elsewhere
+from triplehelix.graph.source_docs import find_source, sort_sources
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
@@ -48,6 +49,8 @@ class LoadReport:
     run: str
     moved: dict[str, str] = field(default_factory=dict)
     """Sources skipped: already loaded under another name (name → that document)."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Values that other sources state otherwise (``graph.conflicts``)."""
 
     @property
     def added(self) -> int:
@@ -121,20 +124,32 @@ class KnowledgeGraph:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def load(self, rs: RecordSet, *, base: str = BASE) -> LoadReport:
+    def load(self, rs: RecordSet, *, base: str = BASE, strict: bool = False) -> LoadReport:
         """Add validated records (and their RDF files) in one transaction.
 
         A source (file) loaded before with other bytes is replaced; one whose bytes are
         already here under another name of the same base name (a moved file) is skipped.
 
+        Values that other sources state otherwise are reported (``graph.conflicts``);
+        with ``strict`` they are refused.
+
         Raises:
-            InvalidDataError: an RDF file does not parse (nothing is written).
+            InvalidDataError: an RDF file does not parse, or ``strict`` and conflicting
+                values (nothing is written).
         """
         before = len(self.store)
         started = None if self._has_run(rs, base) else _now()
-        moved = self._drop_changed(rs, Minter(base))
+        found = sort_sources(self, rs.files, Minter(base))
         with gc_paused():
-            build = build_nquads(rs, base=base, started=started, skip=frozenset(moved))
+            build = build_nquads(rs, base=base, started=started, skip=frozenset(found.moved))
+        conflicts = find_conflicts(self, [build.nquads])
+        if strict and conflicts:
+            raise InvalidDataError(
+                [c.problem() for c in conflicts],
+                hint="other sources in the store say otherwise; nothing was written",
+            )
+        for name in found.changed:
+            unload(self, Minter(base).file_document(name))
         parts = [build.nquads]
         minter = Minter(base)
         for src in rs.rdf_files:
@@ -154,24 +169,9 @@ class KnowledgeGraph:
             len(self.store),
             len(build.graphs) + len(rs.rdf_files),
             build.run,
-            moved,
+            found.moved,
+            conflicts,
         )
-
-    def _drop_changed(self, rs: RecordSet, minter: Minter) -> dict[str, str]:
-        """Unload the sources (files) that were loaded before with other bytes.
-
-        Returns:
-            The sources already loaded under another name (name → that document).
-        """
-        moved: dict[str, str] = {}
-        for name, sha in rs.files.items():
-            doc = minter.file_document(name)
-            if _has_source(self, doc):
-                if not _same_bytes(self, doc, sha):
-                    unload(self, doc)
-            elif (other := loaded_elsewhere(self, doc, name, sha)) is not None:
-                moved[name] = other
-        return moved
 
     def unload(self, source: str, *, base: str = BASE) -> int:
         """Remove one source: its name as loaded (``a/organisations.csv``), its document

@@ -19,13 +19,16 @@ with different sets are a ``Conflict``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from triplehelix.data.iris import Minter
+from triplehelix.data.loader import RecordSet
+from triplehelix.data.models import Document, SourceRecord, record_key
 from triplehelix.errors import Problem
 from triplehelix.ontology import shapes_graph
 from triplehelix.ontology.namespace import GRAPH_META
@@ -34,7 +37,14 @@ if TYPE_CHECKING:
     from triplehelix.graph.bulk import Plan
     from triplehelix.graph.store import KnowledgeGraph
 
-__all__ = ["Conflict", "find_conflicts", "functional_properties", "plan_conflicts", "summary"]
+__all__ = [
+    "Conflict",
+    "find_conflicts",
+    "functional_properties",
+    "plan_conflicts",
+    "records_conflicts",
+    "summary",
+]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TH = "https://w3id.org/triplehelix/ontology#"
@@ -109,60 +119,182 @@ def functional_properties() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
     return tuple(sorted((p, tuple(sorted(c)), lang) for (p, lang), c in by_prop.items()))
 
 
-def find_conflicts(kg: KnowledgeGraph, nquads: Iterable[str]) -> list[Conflict]:
+def records_conflicts(
+    kg: KnowledgeGraph,
+    rs: RecordSet,
+    keep: list[int],
+    minter: Minter,
+    emit: Callable[[list[int]], str],
+) -> list[Conflict]:
+    """Conflicts of some records of a load (``keep``: their indexes in ``rs``; ``minter``
+    knows their IRIs).
+
+    First the IRIs that could conflict: those that two sources of this load state, or
+    that the store's other sources already state (``VALUES`` chunks). Only if there are
+    any, the records of those IRIs (``emit`` makes their N-Quads, with their sources'
+    ``meta`` description) are compared property by property (``find_conflicts``).
+    """
+    iris: dict[int, str] = {}
+    sources: dict[str, set[str]] = defaultdict(set)
+    for i in keep:
+        rec = rs.records[i]
+        if not isinstance(rec, Document | SourceRecord):
+            iris[i] = iri = minter.by_key[record_key(rec)]
+            sources[iri].add(rs.where[i].file)
+    ours = {minter.file_document(rs.where[i].file) for i in keep}
+    suspects = _overlap(kg, sources, ours)
+    if not suspects:
+        return []
+    picked = [i for i in keep if i not in iris or iris[i] in suspects]
+    return find_conflicts(kg, [emit(picked)], ours, suspects)
+
+
+def _overlap(kg: KnowledgeGraph, sources: dict[str, set[str]], ours: set[str]) -> set[str]:
+    """IRIs stated by two sources of this load, or by a source in the store not ``ours``."""
+    out = {s for s, names in sources.items() if len(names) > 1}
+    rest = sorted(s for s in sources if s and s not in out)
+    skip = " ".join(f"<{d}>" for d in sorted(ours))
+    for chunk in _chunks(rest):
+        bound = " ".join(f"<{s}>" for s in chunk)
+        result = kg.store.query(
+            f"""SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {bound} }}
+              GRAPH ?g {{ ?s a ?c }} GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }}
+              FILTER(?doc NOT IN ({skip.replace("> <", ">, <")}))
+            }}"""
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        out.update(row["s"].value for row in result)
+    return out
+
+
+def find_conflicts(
+    kg: KnowledgeGraph,
+    nquads: Iterable[str],
+    ours: set[str] | None = None,
+    subjects: set[str] | None = None,
+) -> list[Conflict]:
     """Conflicts between the quads a load is about to write and the store's other sources.
 
-    Sources that ``nquads`` writes are not compared with their own earlier version in the
-    store (a changed file replaces it).
+    Sources that ``nquads`` writes (and ``ours``) are not compared with their own earlier
+    version in the store (a changed file replaces it). ``subjects`` limits the check.
     """
     scratch = ox.Store()
     for text in nquads:
         scratch.load(text, ox.RdfFormat.N_QUADS)
-    ours = {d.value for d in _docs(scratch)}
-    if not ours:
+    props = functional_properties()
+    new_rows = _rows(scratch, props, None, subjects)
+    if not new_rows:
         return []
+    new_types = _types(scratch, None)
+    ours = {d.value for d in _docs(scratch)} | (ours or set())
+    targets = sorted({s for s, _, _, _ in new_rows})
+    old_rows = _rows(kg.store, props, targets, None)
+    old_types = _types(kg.store, targets)
     org_classes = _org_classes(kg)
+    new_sources = _sources_of(scratch, {r[3] for r in new_rows})
+    old_sources = _sources_of(kg.store, {r[3] for r in old_rows})
     out: list[Conflict] = []
-    for prop, classes, per_lang in functional_properties():
-        new = _values(scratch, prop, classes, None)
+    for prop, classes, per_lang in props:
+        new = _values(new_rows, new_sources, prop, classes, new_types, frozenset())
         if not new:
             continue
-        old = _values(kg.store, prop, classes, sorted({s for s, _ in new}), skip=ours)
+        old = _values(old_rows, old_sources, prop, classes, old_types, ours)
         if prop == RDF_TYPE:
             new, old = _only(new, org_classes), _only(old, org_classes)
         out.extend(_compare(prop, per_lang, new, old))
     return sorted(out, key=lambda c: (c.source, c.line or 0, c.iri, c.prop))
 
 
-def _values(
+Row = tuple[str, str, Val, str]  # subject, property, value, graph
+
+
+def _rows(
     store: ox.Store,
-    prop: str,
-    classes: tuple[str, ...],
+    props: tuple[tuple[str, tuple[str, ...], bool], ...],
     subjects: list[str] | None,
-    skip: set[str] | frozenset[str] = frozenset(),
-) -> dict[tuple[str, str], tuple[str, int | None, set[Val]]]:
-    """(subject, document) → (source name, first line, values) of one property."""
-    typed = " ".join(f"<{c}>" for c in classes)
-    where = f"""
-      GRAPH ?g {{ ?s <{prop}> ?o }}
-      GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc OPTIONAL {{ ?doc <{IDENTIFIER}> ?name }} }}
-      {f"VALUES ?class {{ {typed} }} ?s a ?class ." if classes else ""}
+    keep: set[str] | None,
+) -> list[Row]:
+    """The values of the functional properties: with ``subjects``, one query per chunk
+    of them (every quad of those subjects; the properties are picked here, as a
+    ``VALUES ?p`` block made Oxigraph scan each property whole); else one per property.
     """
-    out: dict[tuple[str, str], tuple[str, int | None, set[Val]]] = {}
-    chunks = [None] if subjects is None else _chunks(subjects)
-    for chunk in chunks:
-        bound = "" if chunk is None else "VALUES ?s { " + " ".join(f"<{s}>" for s in chunk) + " }"
-        result = store.query(f"SELECT DISTINCT ?s ?o ?doc ?name ?g WHERE {{ {bound} {where} }}")
+    wanted = {p for p, _, _ in props}
+    if subjects is None:
+        queries = [
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ <{p}> }} }}"
+            for p in sorted(wanted)
+        ]
+    else:
+        queries = [
+            "SELECT ?s ?p ?o ?g WHERE { VALUES ?s { "
+            + " ".join(f"<{s}>" for s in chunk)
+            + " } GRAPH ?g { ?s ?p ?o } }"
+            for chunk in _chunks(subjects)
+        ]
+    out: list[Row] = []
+    for query in queries:
+        result = store.query(query)
         assert isinstance(result, ox.QuerySolutions)
         for row in result:
-            doc = row["doc"].value
-            if doc in skip:
-                continue
-            key = (row["s"].value, doc)
-            name = row["name"].value if row["name"] is not None else doc
-            entry = out.setdefault(key, (name, _line(row["g"].value), set()))
-            o = row["o"]
-            entry[2].add((str(getattr(o, "value", o)), getattr(o, "language", None) or ""))
+            s, p = row["s"].value, row["p"].value
+            if p in wanted and (keep is None or s in keep):
+                o = row["o"]
+                value = (str(getattr(o, "value", o)), getattr(o, "language", None) or "")
+                out.append((s, p, value, row["g"].value))
+    return out
+
+
+def _types(store: ox.Store, subjects: list[str] | None) -> dict[str, set[str]]:
+    """The classes of some subjects (of all, if None): one query per chunk."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for chunk in [None] if subjects is None else _chunks(subjects):
+        bound = "" if chunk is None else "VALUES ?s { " + " ".join(f"<{s}>" for s in chunk) + " }"
+        result = store.query(f"SELECT DISTINCT ?s ?c WHERE {{ {bound} ?s a ?c }}")
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            out[row["s"].value].add(row["c"].value)
+    return out
+
+
+def _sources_of(store: ox.Store, graphs: set[str]) -> dict[str, tuple[str, str]]:
+    """Graph → (its source document, that document's name as loaded, else its IRI)."""
+    meta = ox.NamedNode(str(GRAPH_META))
+    out: dict[str, tuple[str, str]] = {}
+    names: dict[str, str] = {}
+    for g in graphs:
+        for q in store.quads_for_pattern(ox.NamedNode(g), ox.NamedNode(PART_OF), None, meta):
+            doc = q.object.value  # type: ignore[union-attr]
+            if doc not in names:
+                ids = store.quads_for_pattern(q.object, ox.NamedNode(IDENTIFIER), None, meta)  # type: ignore[arg-type]
+                names[doc] = next((i.object.value for i in ids), doc)  # type: ignore[union-attr]
+            out[g] = (doc, names[doc])
+            break
+    return out
+
+
+def _values(
+    rows: list[Row],
+    sources: dict[str, tuple[str, str]],
+    prop: str,
+    classes: tuple[str, ...],
+    types: dict[str, set[str]],
+    skip: set[str] | frozenset[str],
+) -> dict[tuple[str, str], tuple[str, int | None, set[Val]]]:
+    """(subject, document) → (source name, first line, values) of one property, for
+    subjects of one of ``classes`` (any if empty).
+
+    Classes are checked here, not in the queries: a ``?s a ?class`` join made Oxigraph
+    scan every instance of the class for each chunk (9 s a chunk at 50k organisations).
+    """
+    wanted = set(classes)
+    mine = [r for r in rows if r[1] == prop and (not wanted or types[r[0]] & wanted)]
+    out: dict[tuple[str, str], tuple[str, int | None, set[Val]]] = {}
+    for s, _, value, g in mine:
+        if g not in sources or sources[g][0] in skip:
+            continue
+        doc, name = sources[g]
+        entry = out.setdefault((s, doc), (name, _line(g), set()))
+        entry[2].add(value)
     return out
 
 
@@ -264,9 +396,12 @@ def plan_conflicts(kg: KnowledgeGraph, plan: Plan, names: set[str]) -> list[Conf
     from triplehelix.graph.rdf import Emitter
 
     rs = plan.entities
-    kept = [i for i, loc in enumerate(rs.where) if loc.file in names]
-    if not kept:
-        return []
-    emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
-    lines = emitter.records([rs.records[i] for i in kept], [rs.where[i] for i in kept])
-    return find_conflicts(kg, ["".join(lines)])
+
+    def emit(picked: list[int]) -> str:
+        emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
+        return "".join(
+            emitter.records([rs.records[i] for i in picked], [rs.where[i] for i in picked])
+        )
+
+    keep = [i for i, loc in enumerate(rs.where) if loc.file in names]
+    return records_conflicts(kg, rs, keep, plan.minter, emit)

@@ -23,7 +23,7 @@ from triplehelix.data.readers import SourceFile
 from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
 from triplehelix.graph.bulk import interrupted, recover, unload
-from triplehelix.graph.conflicts import Conflict, find_conflicts
+from triplehelix.graph.conflicts import Conflict, records_conflicts
 from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS
 from triplehelix.graph.rdf import build_nquads, literal, run_key
 from triplehelix.graph.source_docs import find_source, sort_sources
@@ -142,7 +142,10 @@ class KnowledgeGraph:
         found = sort_sources(self, rs.files, Minter(base))
         with gc_paused():
             build = build_nquads(rs, base=base, started=started, skip=frozenset(found.moved))
-        conflicts = find_conflicts(self, [build.nquads])
+        minter = Minter(base)
+        minter.by_key = build.iris
+        keep = [i for i, loc in enumerate(rs.where) if loc.file not in found.moved]
+        conflicts = records_conflicts(self, rs, keep, minter, lambda _: build.nquads)
         if strict and conflicts:
             raise InvalidDataError(
                 [c.problem() for c in conflicts],

@@ -17,7 +17,7 @@ from triplehelix.graph import bulk
 from triplehelix.graph.store import KnowledgeGraph
 
 TH = "https://w3id.org/triplehelix/ontology#"
-PARTS = "https://w3id.org/triplehelix/source/file-participations-jsonl"
+PARTS = "https://w3id.org/triplehelix/source/file-data.participations-jsonl"
 N_ORGS, N_PROJECTS = 20, 10  # every org in every project: 200 participations
 
 CHILD = textwrap.dedent(

@@ -103,7 +103,7 @@ def test_a_new_source_touches_only_its_own_graphs(tmp_path: Path) -> None:
     data = write_world(tmp_path / "data")
     kg = KnowledgeGraph()
     bulk_load(kg, data)
-    doc = "https://w3id.org/triplehelix/source/file-participations-jsonl"
+    doc = "https://w3id.org/triplehelix/source/file-data.participations-jsonl"
     old = {g: quads(kg, g) for g in kg.graph_names() if g.startswith(doc)}
     assert len(old) == 3  # one graph per row
     (data / "more.jsonl").write_text(
@@ -114,8 +114,8 @@ def test_a_new_source_touches_only_its_own_graphs(tmp_path: Path) -> None:
     report = bulk_load(kg, data)
     assert (report.skipped, report.replaced) == (3, 0)
     assert {g: quads(kg, g) for g in old} == old
-    new = [g for g in kg.graph_names() if "file-more-jsonl" in g]
-    assert new == ["https://w3id.org/triplehelix/source/file-more-jsonl/line-1"]
+    new = [g for g in kg.graph_names() if "file-data.more-jsonl" in g]
+    assert new == ["https://w3id.org/triplehelix/source/file-data.more-jsonl/line-1"]
     assert len(participation_nodes(kg)) == 4
     assert_default_is_union(kg)
 
@@ -169,7 +169,7 @@ def test_a_big_source_is_unloaded_in_batches_with_the_same_result(tmp_path: Path
     whole, batched = KnowledgeGraph(), KnowledgeGraph()
     for kg in (whole, batched):
         bulk_load(kg, data, extra)
-    doc = "https://w3id.org/triplehelix/source/file-organisations-csv"
+    doc = "https://w3id.org/triplehelix/source/file-data.organisations-csv"
     removed = bulk.unload(whole, doc)
     assert bulk.unload(batched, doc, batch=1) == removed  # three graphs, one at a time
     assert quads(batched) == quads(whole)
@@ -183,7 +183,7 @@ def test_an_interrupted_batched_unload_is_finished_by_recover(tmp_path: Path) ->
     data = write_world(tmp_path / "data")
     kg = KnowledgeGraph()
     bulk_load(kg, data)
-    doc = "https://w3id.org/triplehelix/source/file-participations-jsonl"
+    doc = "https://w3id.org/triplehelix/source/file-data.participations-jsonl"
     graphs = [ox.NamedNode(g) for g in kg.graph_names() if g.startswith(doc)]
     bulk._mark(kg.store, doc, loading=True)
     bulk._drop_graphs(kg.store, graphs[:1])  # … and the process dies here

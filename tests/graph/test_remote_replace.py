@@ -118,9 +118,13 @@ def test_a_changed_graph_of_the_same_size_is_rewritten_an_unchanged_one_skipped(
 
 
 def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
-    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: OxigraphServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    orgs, other = tmp_path / "organisations.csv", tmp_path / "more" / "02-organisations.csv"
+    monkeypatch.chdir(tmp_path)  # files named as given: organisations.csv, more/02-…
+    orgs, other = Path("organisations.csv"), Path("more") / "02-organisations.csv"
     other.parent.mkdir()
     head = "id,name.en,types,country\n"
     orgs.write_text(
@@ -138,13 +142,13 @@ def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
     assert row_graphs() == {
         "file-organisations-csv/row-2",
         "file-organisations-csv/row-3",
-        "file-02-organisations-csv/row-2",
+        "file-more.02-organisations-csv/row-2",
     }
     orgs.write_text(head + "a,Alpha University,university,KZ\n", encoding="utf-8")
     capsys.readouterr()
     assert run_main(["load", str(orgs), "--endpoint", server.url]) == 0
     assert "dropped 1 graph(s)" in capsys.readouterr().err
-    assert row_graphs() == {"file-organisations-csv/row-2", "file-02-organisations-csv/row-2"}
+    assert row_graphs() == {"file-organisations-csv/row-2", "file-more.02-organisations-csv/row-2"}
     names = set(RemoteGraph(client).graph_sizes())
     assert not any(n.endswith("file-organisations-csv/row-3") for n in names)
     for label, answer in (

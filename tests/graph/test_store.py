@@ -119,7 +119,7 @@ def test_each_data_graph_is_a_source_record(kg: KnowledgeGraph) -> None:
     assert graphs - infra == records & graphs
     # the explicit paragraph record and implicit rows of the CSV both became graphs
     assert "https://w3id.org/triplehelix/source/report-2024/report-p4" in graphs
-    assert "https://w3id.org/triplehelix/source/file-10-organisations-csv/row-4" in graphs
+    assert "https://w3id.org/triplehelix/source/file-valid.10-organisations-csv/row-4" in graphs
 
 
 def test_a_fact_stated_by_a_record_sits_in_its_graph(kg: KnowledgeGraph) -> None:
@@ -163,13 +163,16 @@ def test_bad_rdf_file_writes_nothing_not_even_the_records(tmp_path: Path) -> Non
     assert [(p.code, p.line) for p in info.value.problems] == [("malformed-rdf", 3)]
 
 
-def test_rdf_files_load_as_is_in_their_own_graph(tmp_path: Path) -> None:
+def test_rdf_files_load_as_is_in_their_own_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # named as given: extra.ttl
     ttl = tmp_path / "extra.ttl"
     ttl.write_text('@prefix x: <http://x.example/> .\nx:a x:b "Ω"@el .\n', encoding="utf-8")
     trig = tmp_path / "other.trig"
     trig.write_text("<http://x.example/g> { <http://x.example/s> <http://x.example/p> 1 . }\n")
     graph = KnowledgeGraph()
-    graph.load(load_records([ttl, trig]))
+    graph.load(load_records([ttl.name, trig.name]))
     assert graph.ask(
         'ASK { GRAPH src:file-extra-ttl\\/content { <http://x.example/a> ?p "Ω"@el } }'
     )

@@ -40,8 +40,15 @@ def stats(store: Path | None, fmt: str) -> None:
     size = f", {s.store_bytes / 2**20:.1f} MiB on disk" if s.store_bytes is not None else ""
     print_table(f"{where}: {s.quads} quads{size}", ["graphs", "count"], s.graphs.items())
     print_table("instances by class", ["class", "count"], s.by_class.items())
-    print_table("organisations by helix sphere", ["sphere", "count"], s.by_sphere.items())
-    print_table("organisations by country", ["country", "count"], s.by_country.items())
+    for title, head, rows, multi in (
+        ("organisations by helix sphere", "sphere", s.by_sphere, s.multi_sphere),
+        ("organisations by country", "country", s.by_country, s.multi_country),
+    ):
+        total = [("all (distinct)", s.organisations)]
+        if multi:  # sources disagree: one organisation is on several rows
+            plural = "spheres" if head == "sphere" else "countries"
+            total.append((f"of which under 2+ {plural}", multi))
+        print_table(title, [head, "count"], [*rows.items(), *total])
 
 
 DEMO_QUERY = """

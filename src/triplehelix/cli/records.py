@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from triplehelix.cli.common import (
 from triplehelix.cli.output import err, print_problems
 from triplehelix.cli.remote import endpoint_options
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
+
+if TYPE_CHECKING:
+    from triplehelix.graph.conflicts import Conflict
 
 __all__ = ["load", "progress_bar", "unload", "validate"]
 
@@ -61,9 +64,11 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
     help=help_text(
         "Validate records (and RDF files) and add them to an on-disk store. "
         "Big JSON Lines/CSV files stream in chunks into Oxigraph's bulk loader; each "
-        "input file is a source: loading it again unchanged is skipped, a changed one "
-        "replaces its old facts, an interrupted one is rolled back on the next write. "
-        "Invalid data writes nothing.",
+        "input file is a source, named by its path including the folder given "
+        "(load a/ names a/organisations.csv): loading it again unchanged is skipped, a "
+        "changed one replaces its old facts, an interrupted one is rolled back on the "
+        "next write. Values other sources state otherwise are reported (--strict "
+        "refuses them). Invalid data writes nothing.",
         "triplehelix load data/ --store kg     # validate, then add to ./kg",
         "triplehelix load extra.ttl --store kg",
         "triplehelix load cordis/participations.jsonl --store kg   # replaces an older copy",
@@ -79,18 +84,39 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
     help="Store folder (created if missing). Without it, the --endpoint server.",
 )
 @click.option("--shacl", is_flag=True, help="Refuse data that breaks the SHACL shapes.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse values that other sources in the store state otherwise (a second "
+    "country, another English name…): exit 3, nothing written. Without it, a warning.",
+)
+@click.option(
+    "--source",
+    "source",
+    default=None,
+    metavar="NAME",
+    help="The source name of a single input (default: its path with the folder given).",
+)
 @stdin_format_option
 @endpoint_options
 def load(
     data: Sequence[str],
     store: Path | None,
     shacl: bool,
+    strict: bool,
+    source: str | None,
     stdin_format: str | None,
     **remote: Any,
 ) -> None:
     from triplehelix.data.loader import load_records
     from triplehelix.graph.store import KnowledgeGraph
 
+    if store is None and (strict or source):
+        raise UsageError(
+            "--strict and --source need --store",
+            code="store-only-option",
+            hint="load into an on-disk store with --store DIR",
+        )
     if store is None:  # a remote store: the same graphs, written graph by graph
         from triplehelix.cli.remote import write_records_remote
 
@@ -107,7 +133,7 @@ def load(
         return
 
     if shacl or "-" in data:  # whole in memory: SHACL needs the record set, stdin is read once
-        rs = load_records(data, stdin_format=stdin_format)
+        rs = load_records(data, stdin_format=stdin_format, source=source)
         if shacl:
             from triplehelix.graph.checks import check_graph
 
@@ -115,29 +141,32 @@ def load(
             if check.violations:
                 raise InvalidDataError(check.violations)
         with KnowledgeGraph(store) as kg:
-            report = kg.load(rs)
+            report = kg.load(rs, strict=strict)
+        _print_sources(report.moved, report.conflicts)
         err.print(
             f"loaded {report.records} records and {report.rdf_files} RDF file(s) into {store}: "
             f"{report.added} new quads, {report.quads_after} in all",
             markup=False,
         )
         return
-    _bulk_load(data, store)
+    _bulk_load(data, store, strict, source)
 
 
-def _bulk_load(data: Sequence[str], store: Path) -> None:
+def _bulk_load(data: Sequence[str], store: Path, strict: bool, source: str | None) -> None:
     from triplehelix.graph import bulk
     from triplehelix.graph.store import KnowledgeGraph
 
     with progress_bar("validating") as tick:
-        plan = bulk.prepare(data, progress=tick)
+        plan = bulk.prepare(data, progress=tick, source=source)
     with KnowledgeGraph(store) as kg, progress_bar("loading", plan.records) as tick:
-        report = bulk.write(kg, plan, progress=tick)
+        report = bulk.write(kg, plan, progress=tick, strict=strict)
+    _print_sources(report.moved, report.conflicts)
     notes = [
         f"{n} {what}"
         for n, what in (
             (report.skipped, "unchanged file(s) skipped"),
             (report.replaced, "changed file(s) replaced"),
+            (len(report.moved), "file(s) already loaded under another name skipped"),
         )
         if n
     ]
@@ -150,13 +179,31 @@ def _bulk_load(data: Sequence[str], store: Path) -> None:
     )
 
 
+def _print_sources(moved: dict[str, str], conflicts: list[Conflict]) -> None:
+    """Sources skipped as already loaded under another name; conflicting values."""
+    from triplehelix.graph.conflicts import summary
+
+    for name, doc in moved.items():
+        err.print(f"{name}: the same bytes are loaded as {doc}: skipped", markup=False)
+    if conflicts:
+        err.print(
+            f"Warning: {len(conflicts)} value(s) conflict with other sources "
+            "(IRI property: this load's value (source) ≠ the store's (source)); "
+            "--strict refuses them:",
+            markup=False,
+        )
+        for line in summary(conflicts):
+            err.print(f"  {line}", markup=False)
+
+
 @click.command(
     help=help_text(
-        "Remove one source (an input file, named as it was loaded) from an on-disk "
+        "Remove one source (an input file, named as it was loaded: a/organisations.csv, "
+        "its document IRI, or its base name if only one source has it) from an on-disk "
         "store: its named graphs, its provenance, and every fact in the default graph "
         "that no other source states. Atomic: a big source goes in batches, and an "
         "interrupted unload is finished by the next write.",
-        "triplehelix unload participations.jsonl --store kg",
+        "triplehelix unload data/participations.jsonl --store kg",
         "triplehelix unload https://w3id.org/triplehelix/source/file-orgs-csv --store kg",
     )
 )

@@ -267,13 +267,15 @@ class Minter:
             f"{self.id_base}contribution/{uuid_key(participation_iri, ctype or '', str(ordinal))}"
         )
 
-    def file_document(self, file_name: str) -> str:
-        """IRI of an input file taken as the source document of its records."""
-        return _file_document(self.base, file_name)
+    def file_document(self, source: str) -> str:
+        """IRI of an input file, named as a source (``data.sources``), taken as the
+        source document of its records."""
+        return _file_document(self.base, source)
 
 
 @lru_cache(maxsize=256)
-def _file_document(base: str, file_name: str) -> str:
+def _file_document(base: str, source: str) -> str:
     """Asked once per row by the bulk loader: cached."""
-    stem = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"{base}source/file-{slugify(stem) or 'stdin'}"
+    from triplehelix.data.sources import document_iri
+
+    return document_iri(base, source)

@@ -86,13 +86,16 @@ class RecordSet:
         return out
 
 
-def load_records(paths: Iterable[str | Path], *, stdin_format: str | None = None) -> RecordSet:
+def load_records(
+    paths: Iterable[str | Path], *, stdin_format: str | None = None, source: str | None = None
+) -> RecordSet:
     """Read, validate and cross-check records from files, folders or ``-`` (stdin).
 
     Args:
         paths: files or folders (walked recursively; YAML, JSON, JSONL, CSV/TSV, and
             RDF files which are passed through untouched).
         stdin_format: the format of standard input if it cannot be sniffed (``csv``).
+        source: the source name of a single input (else derived, ``data.sources``).
 
     Returns:
         The validated records.
@@ -106,14 +109,16 @@ def load_records(paths: Iterable[str | Path], *, stdin_format: str | None = None
     True
     """
     with gc_paused():
-        return _load_records(paths, stdin_format)
+        return _load_records(paths, stdin_format, source)
 
 
-def _load_records(paths: Iterable[str | Path], stdin_format: str | None) -> RecordSet:
+def _load_records(
+    paths: Iterable[str | Path], stdin_format: str | None, source: str | None
+) -> RecordSet:
     problems: list[Problem] = []
     raws: list[RawRecord] = []
     out = RecordSet()
-    for name, path in expand_paths([str(p) for p in paths]):
+    for name, path in expand_paths([str(p) for p in paths], source):
         src = read_source(name, path, stdin_format if path is None else None)
         if src.fmt in RDF_SUFFIXES.values():
             problems.extend(check_rdf_syntax(src))

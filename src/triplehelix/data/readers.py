@@ -12,9 +12,10 @@ from pathlib import Path
 
 from triplehelix.data.files import check_regular, read_regular
 from triplehelix.data.raw import RawRecord, SourceFile, kind_from_name
+from triplehelix.data.sources import source_name
 from triplehelix.data.text_readers import read_csv, read_json, read_jsonl
 from triplehelix.data.yaml_reader import read_yaml
-from triplehelix.errors import InputError, Problem
+from triplehelix.errors import InputError, Problem, UsageError
 
 __all__ = [
     "RDF_SUFFIXES",
@@ -47,17 +48,19 @@ RDF_SUFFIXES = {
 MAX_BYTES = {"yaml": 16 * 2**20, "json": 256 * 2**20}
 
 
-def expand_paths(paths: list[str]) -> list[tuple[str, Path | None]]:
-    """Files named by the user: folders are walked (sorted), ``-`` is stdin.
+def expand_paths(paths: list[str], source: str | None = None) -> list[tuple[str, Path | None]]:
+    """Files named by the user, each with its source name (``data.sources``): folders
+    are walked (sorted), ``-`` is stdin. ``source`` names a single input explicitly.
 
     Raises:
         InputError: a path that does not exist, or a file that is not a regular file
             (a FIFO, a device: see ``data.files``), also one found in a folder.
+        UsageError: ``source`` given for more than one file.
     """
     out: list[tuple[str, Path | None]] = []
     for raw in paths:
         if raw == "-":
-            out.append(("<stdin>", None))
+            out.append((source_name(raw, None), None))
             continue
         path = Path(raw)
         if path.is_dir():
@@ -68,16 +71,24 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path | None]]:
             )
             for p in found:
                 check_regular(p)
-            out.extend((str(p), p) for p in found)
+            out.extend((source_name(raw, p), p) for p in found)
         elif path.exists() or path.is_symlink():
             check_regular(path)
-            out.append((raw, path))
+            out.append((source_name(raw, path), path))
         else:
             raise InputError(
                 f"{raw}: no such file or folder",
                 code="file-not-found",
                 hint="check the path; use - for standard input",
             )
+    if source is not None:
+        if len(out) != 1:
+            raise UsageError(
+                f"--source {source!r} names one input, but {len(out)} file(s) were given",
+                code="source-not-single",
+                hint="give one file (or -) with --source, or leave --source out",
+            )
+        out = [(source_name(paths[0], out[0][1], explicit=source), out[0][1])]
     return out
 
 

@@ -11,9 +11,11 @@ Two passes over the input, so that memory does not grow with the number of rows:
 2. ``write`` streams the files again and turns each chunk into N-Quads text
    (``rdf.Emitter``) fed to ``Store.bulk_load``: no Python object per quad.
 
-Each input file is one *source*: its rows become named graphs ``…/source/file-NAME/row-N``
+Each input file is one *source*, named by ``data.sources.source_name`` (its path with the
+folder given on the command line): its rows become named graphs ``…/source/file-KEY/row-N``
 that are ``dcterms:isPartOf`` its document. A file already loaded with the same bytes is
-skipped; a changed one is unloaded first (``unload``), so no stale fact survives. The bulk
+skipped (also under another name of the same base name: a moved file); a changed one is
+unloaded first (``unload``), so no stale fact survives. The bulk
 loader is not transactional, so a file is written between two transactional markers in the
 ``meta`` graph: if the process dies in between, the next writable open rolls the partial
 source back (``recover``). Files that cite explicit source documents (curated YAML) are
@@ -52,7 +54,9 @@ from triplehelix.data.readers import SourceFile, expand_paths, read_source
 from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
+from triplehelix.graph.conflicts import Conflict, plan_conflicts
 from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
+from triplehelix.graph.source_docs import sort_sources
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
 if TYPE_CHECKING:
@@ -88,6 +92,7 @@ class Plan:
         records: number of valid records.
         curated: files whose records cite explicit source documents.
         primary: document id → primary source or not.
+        entities: the records other than participations (kept for the conflict check).
     """
 
     streams: list[RecordStream] = field(default_factory=list)
@@ -97,6 +102,7 @@ class Plan:
     records: int = 0
     curated: set[str] = field(default_factory=set)
     primary: dict[str, bool] = field(default_factory=dict)
+    entities: RecordSet = field(default_factory=RecordSet)
 
     @property
     def run(self) -> str:
@@ -114,6 +120,10 @@ class BulkReport:
     replaced: int
     quads_before: int
     quads_after: int
+    moved: dict[str, str] = field(default_factory=dict)
+    """Sources skipped: already loaded under another name (name → that document)."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Values that other sources state otherwise (``graph.conflicts``)."""
 
     @property
     def added(self) -> int:
@@ -127,6 +137,7 @@ def prepare(
     chunk: int = CHUNK,
     base: str = BASE,
     progress: Progress | None = None,
+    source: str | None = None,
 ) -> Plan:
     """Validate input files in chunks (pass 1); nothing is written.
 
@@ -141,14 +152,20 @@ def prepare(
     (True, True)
     """
     with gc_paused():
-        return _prepare(paths, chunk, base, progress)
+        return _prepare(paths, chunk, base, progress, source)
 
 
-def _prepare(paths: Iterable[str | Path], chunk: int, base: str, progress: Progress | None) -> Plan:
+def _prepare(
+    paths: Iterable[str | Path],
+    chunk: int,
+    base: str,
+    progress: Progress | None,
+    source: str | None,
+) -> Plan:
     plan, problems, index = Plan(minter=Minter(base)), [], RefIndex()
     entities: list[Record] = []
     where: list[Located] = []
-    for name, path in expand_paths([str(p) for p in paths]):
+    for name, path in expand_paths([str(p) for p in paths], source):
         if path is None:
             raise UsageError(
                 "standard input cannot be bulk loaded: it is read twice",
@@ -186,13 +203,23 @@ def _prepare(paths: Iterable[str | Path], chunk: int, base: str, progress: Progr
     plan.minter.mint_all(entities)
     _check_collisions(RecordSet(entities, where), plan.minter)
     plan.primary = {d.id: d.primary for d in entities if isinstance(d, Document)}
+    plan.entities = RecordSet(entities, where)
     return plan
 
 
 def write(
-    kg: KnowledgeGraph, plan: Plan, *, chunk: int = CHUNK, progress: Progress | None = None
+    kg: KnowledgeGraph,
+    plan: Plan,
+    *,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+    strict: bool = False,
 ) -> BulkReport:
     """Write a prepared plan (pass 2): changed sources replaced, unchanged ones skipped.
+
+    Values that conflict with what other sources say (``graph.conflicts``, checked on the
+    entities of the sources to be written, before anything is) are reported, or with
+    ``strict`` refused (``InvalidDataError``, nothing written).
 
     Python turns chunk *n + 1* into N-Quads while Oxigraph (which releases the GIL)
     loads chunk *n*: on two cores the two halves overlap.
@@ -206,29 +233,42 @@ def write(
     (True, 0)
     """
     with gc_paused():
-        return _write(kg, plan, chunk, progress)
+        return _write(kg, plan, chunk, progress, strict)
 
 
-def _write(kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None) -> BulkReport:
+def _write(
+    kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None, strict: bool
+) -> BulkReport:
     store = kg.store
     before = len(store)
     started = None if has_run(kg, plan.run) else _now()
     emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
-    skipped = replaced = 0
-    for stream in plan.streams:
-        doc = plan.minter.file_document(stream.name)
-        if _same_bytes(kg, doc, plan.files[stream.name]):
-            skipped += 1
-            continue
-        if _has_source(kg, doc):
-            unload(kg, doc)
-            replaced += 1
+    found = sort_sources(kg, plan.files, plan.minter)
+    todo = {*found.changed, *found.new}
+    conflicts = plan_conflicts(kg, plan, todo)
+    if strict and conflicts:
+        raise InvalidDataError(
+            [c.problem() for c in conflicts],
+            hint="other sources in the store say otherwise; nothing was written",
+        )
+    for stream in (s for s in plan.streams if s.name in todo):
+        if stream.name in found.changed:
+            unload(kg, plan.minter.file_document(stream.name))
         _write_source(kg, plan, stream, emitter, chunk, progress)
     _write_rdf_files(kg, plan)
     store.load("".join(emitter.finish(started)), ox.RdfFormat.N_QUADS)
     if kg.path is not None:
         store.flush()
-    return BulkReport(plan.records, len(plan.streams), skipped, replaced, before, len(store))
+    return BulkReport(
+        plan.records,
+        len(plan.streams),
+        len(found.same),
+        len(found.changed),
+        before,
+        len(store),
+        found.moved,
+        conflicts,
+    )
 
 
 def _write_source(
@@ -341,14 +381,6 @@ def has_run(kg: KnowledgeGraph, run: str) -> bool:
     described it already (``prov:used``), but its start is written when it finishes."""
     started = "http://www.w3.org/ns/prov#startedAtTime"
     return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{started}> ?t }} }}")
-
-
-def _same_bytes(kg: KnowledgeGraph, doc: str, sha: str) -> bool:
-    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{doc}> <{SHA256}> {literal(sha)} }} }}")
-
-
-def _has_source(kg: KnowledgeGraph, doc: str) -> bool:
-    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> <{doc}> }} }}")
 
 
 def _mark(store: ox.Store, doc: str, *, loading: bool) -> None:

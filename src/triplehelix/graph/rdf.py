@@ -42,6 +42,7 @@ from triplehelix.data.models import (
     SourceRecord,
     record_key,
 )
+from triplehelix.data.sources import base_name
 from triplehelix.data.types import (
     Money,
     alpha3,
@@ -190,13 +191,21 @@ class _Triples:
         self.rows.append((_i(node), _i(SDO.currency), literal(amount.currency)))
 
 
-def build_nquads(rs: RecordSet, *, base: str = BASE, started: str | None = None) -> Build:
+def build_nquads(
+    rs: RecordSet,
+    *,
+    base: str = BASE,
+    started: str | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> Build:
     """Map validated records to N-Quads.
 
     Args:
         rs: validated records (``load_records``).
         base: the base of instance and source IRIs.
         started: ``xsd:dateTime`` of the ingest run, recorded in ``meta`` if given.
+        skip: sources (file names) whose records are minted but not written (they are
+            in the store already, under another name).
 
     Raises:
         InvalidDataError: two different records would mint the same IRI.
@@ -212,7 +221,11 @@ def build_nquads(rs: RecordSet, *, base: str = BASE, started: str | None = None)
     run = f"{minter.id_base}run/{_run_key(rs)}"
     primary = {d.id: d.primary for d in rs.records if isinstance(d, Document)}
     emitter = Emitter(minter, run, rs.files, primary)
-    lines = emitter.records(rs.records, rs.where)
+    if skip:
+        kept = [i for i, loc in enumerate(rs.where) if loc.file not in skip]
+        lines = emitter.records([rs.records[i] for i in kept], [rs.where[i] for i in kept])
+    else:
+        lines = emitter.records(rs.records, rs.where)
     lines.extend(emitter.finish(started))
     return Build("".join(lines), len(lines), emitter.graphs, run, iris)
 
@@ -329,13 +342,17 @@ class _Meta:
         self.rows: list[tuple[str, str, str]] = []
         self.seen: set[str] = set()
 
-    def _doc(self, iri: str, title: dict[str, str], sha: str | None = None) -> None:
+    def _doc(
+        self, iri: str, title: dict[str, str], sha: str | None = None, name: str | None = None
+    ) -> None:
         t = _Triples(iri)
         t.iri(RDF.type, TH.SourceDocument)
         t.iri(RDF.type, FOAF.Document)
         t.labels(DCTERMS.title, title)
         if sha:
             t.add(SDO.sha256, literal(sha))
+        if name:  # the source name as loaded (``data.sources``)
+            t.add(DCTERMS.identifier, literal(name))
         self.rows.extend(t.rows)
         self.rows.append((_i(self.run), _i(PROV.used), _i(iri)))
 
@@ -354,11 +371,7 @@ class _Meta:
         iri = f"{doc}/{unit}-{loc.line}"
         if doc not in self.seen:
             self.seen.add(doc)
-            self._doc(
-                doc,
-                {"en": loc.file.replace("\\", "/").rsplit("/", 1)[-1]},
-                self.files.get(loc.file),
-            )
+            self._doc(doc, {"en": base_name(loc.file)}, self.files.get(loc.file), loc.file)
         if iri not in self.seen:
             self.seen.add(iri)
             self.rows.extend(self._record(iri, doc, f"{unit} {loc.line}").rows)

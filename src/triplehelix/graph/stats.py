@@ -31,11 +31,31 @@ SELECT ?country (COUNT(DISTINCT ?o) AS ?n) WHERE {
   BIND(STRAFTER(STR(?c), "/country/") AS ?country)
 } GROUP BY ?country ORDER BY DESC(?n) ?country
 """
+# Two sources may give one organisation two countries (or spheres): it is counted under
+# each, so the rows add up to more than the organisations; these say by how much.
+ORGS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a th:Organization }"
+MULTI_COUNTRY = """
+SELECT (COUNT(?o) AS ?n) WHERE {
+  { SELECT ?o WHERE { ?o a th:Organization ; th:country ?c } GROUP BY ?o
+    HAVING (COUNT(DISTINCT ?c) > 1) }
+}
+"""
+MULTI_SPHERE = """
+SELECT (COUNT(?o) AS ?n) WHERE {
+  { SELECT ?o WHERE { ?o a th:Organization ; a/rdfs:subClassOf*/th:helixSphere ?s } GROUP BY ?o
+    HAVING (COUNT(DISTINCT ?s) > 1) }
+}
+"""
 
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """Counts describing a store. Country keys are ISO 3166-1 alpha-2."""
+    """Counts describing a store. Country keys are ISO 3166-1 alpha-2.
+
+    ``by_country`` and ``by_sphere`` count distinct organisations per row; one that
+    sources give two countries (spheres) is counted under each: ``organisations`` is the
+    distinct total, ``multi_country`` (``multi_sphere``) how many are under more than one.
+    """
 
     quads: int
     by_class: dict[str, int] = field(default_factory=dict)
@@ -44,6 +64,9 @@ class Stats:
     graphs: dict[str, int] = field(default_factory=dict)
     store_bytes: int | None = None
     location: str = "memory"
+    organisations: int = 0
+    multi_country: int = 0
+    multi_sphere: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -55,6 +78,9 @@ class Stats:
             "by_class": self.by_class,
             "by_sphere": self.by_sphere,
             "by_country": self.by_country,
+            "organisations": self.organisations,
+            "multi_country": self.multi_country,
+            "multi_sphere": self.multi_sphere,
         }
 
 
@@ -87,7 +113,15 @@ def collect_stats(kg: KnowledgeGraph) -> Stats:
         graphs,
         size,
         kg.location,
+        _count(kg, ORGS),
+        _count(kg, MULTI_COUNTRY),
+        _count(kg, MULTI_SPHERE),
     )
+
+
+def _count(kg: KnowledgeGraph, sparql: str) -> int:
+    rows = kg.select(sparql)
+    return int(rows[0]["n"] or 0) if rows else 0
 
 
 def _folder_size(path: Path) -> int:

@@ -12,7 +12,7 @@ import io
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,17 +22,13 @@ import rdflib
 from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
 from triplehelix.data.readers import SourceFile
+from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
-from triplehelix.graph.bulk import (
-    _has_source,
-    _same_bytes,
-    has_run,
-    interrupted,
-    recover,
-    unload,
-)
+from triplehelix.graph.bulk import has_run, interrupted, recover, unload
+from triplehelix.graph.conflicts import Conflict, records_conflicts
 from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
 from triplehelix.graph.rdf import build_nquads, literal, run_key
+from triplehelix.graph.source_docs import find_source, sort_sources
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
@@ -53,6 +49,10 @@ class LoadReport:
     quads_after: int
     graphs: int
     run: str
+    moved: dict[str, str] = field(default_factory=dict)
+    """Sources skipped: already loaded under another name (name → that document)."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Values that other sources state otherwise (``graph.conflicts``)."""
 
     @property
     def added(self) -> int:
@@ -126,17 +126,35 @@ class KnowledgeGraph:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def load(self, rs: RecordSet, *, base: str = BASE) -> LoadReport:
+    def load(self, rs: RecordSet, *, base: str = BASE, strict: bool = False) -> LoadReport:
         """Add validated records (and their RDF files) in one transaction.
 
+        A source (file) loaded before with other bytes is replaced; one whose bytes are
+        already here under another name of the same base name (a moved file) is skipped.
+
+        Values that other sources state otherwise are reported (``graph.conflicts``);
+        with ``strict`` they are refused.
+
         Raises:
-            InvalidDataError: an RDF file does not parse (nothing is written).
+            InvalidDataError: an RDF file does not parse, or ``strict`` and conflicting
+                values (nothing is written).
         """
         before = len(self.store)
         started = None if self._has_run(rs, base) else _now()
-        self._drop_changed(rs, Minter(base))
+        found = sort_sources(self, rs.files, Minter(base))
         with gc_paused():
-            build = build_nquads(rs, base=base, started=started)
+            build = build_nquads(rs, base=base, started=started, skip=frozenset(found.moved))
+        minter = Minter(base)
+        minter.by_key = build.iris
+        keep = [i for i, loc in enumerate(rs.where) if loc.file not in found.moved]
+        conflicts = records_conflicts(self, rs, keep, minter, lambda _: build.nquads)
+        if strict and conflicts:
+            raise InvalidDataError(
+                [c.problem() for c in conflicts],
+                hint="other sources in the store say otherwise; nothing was written",
+            )
+        for name in found.changed:
+            unload(self, Minter(base).file_document(name))
         parts = [build.nquads]
         minter = Minter(base)
         for src in rs.rdf_files:
@@ -156,17 +174,13 @@ class KnowledgeGraph:
             len(self.store),
             len(build.graphs) + len(rs.rdf_files),
             build.run,
+            found.moved,
+            conflicts,
         )
 
-    def _drop_changed(self, rs: RecordSet, minter: Minter) -> None:
-        """Unload the sources (files) that were loaded before with other bytes."""
-        for name, sha in rs.files.items():
-            doc = minter.file_document(name)
-            if _has_source(self, doc) and not _same_bytes(self, doc, sha):
-                unload(self, doc)
-
     def unload(self, source: str, *, base: str = BASE) -> int:
-        """Remove one source (an input file name as loaded, or a document IRI).
+        """Remove one source: its name as loaded (``a/organisations.csv``), its document
+        IRI, or its base name when one source only has it.
 
         The default graph keeps the triples that other graphs still state.
 
@@ -175,6 +189,7 @@ class KnowledgeGraph:
 
         Raises:
             StoreError: no such source in the store (``no-source``).
+            UsageError: a base name that several sources have (``ambiguous-source``).
 
         >>> kg = KnowledgeGraph.seed()
         >>> kg.unload("nothing.jsonl")
@@ -182,14 +197,7 @@ class KnowledgeGraph:
         ...
         triplehelix.errors.StoreError: no source 'nothing.jsonl' in the store
         """
-        doc = source if source.startswith(("http://", "https://")) else None
-        doc = doc or Minter(base).file_document(source)
-        if not _has_source(self, doc):
-            raise StoreError(
-                f"no source {source!r} in the store",
-                code="no-source",
-                hint="name an input file as it was loaded (participations.jsonl) or its IRI",
-            )
+        doc = find_source(self, source, Minter(base))
         removed = unload(self, doc)
         if self.path is not None:
             self.store.flush()
@@ -394,11 +402,12 @@ def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
                 )
             ]
         ) from exc
-    name = src.name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = base_name(src.name)
     th = "https://w3id.org/triplehelix/ontology#"
     head = [
         (f"<{doc}>", f"<{RDF_TYPE}>", f"<{th}SourceDocument>"),
         (f"<{doc}>", "<http://purl.org/dc/terms/title>", literal(name, lang="en")),
+        (f"<{doc}>", "<http://purl.org/dc/terms/identifier>", literal(src.name)),
         (f"<{graph.value}>", f"<{RDF_TYPE}>", f"<{th}SourceRecord>"),
         (f"<{graph.value}>", "<http://purl.org/dc/terms/isPartOf>", f"<{doc}>"),
         (f"<{graph.value}>", "<http://www.w3.org/ns/prov#wasGeneratedBy>", f"<{run}>"),

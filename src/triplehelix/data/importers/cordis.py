@@ -44,6 +44,7 @@ from triplehelix.data.importers.cordis_records import (
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.iris import BASE, slugify
 from triplehelix.data.loader import RecordSet
+from triplehelix.data.sources import document_key, source_name
 from triplehelix.errors import InputError
 
 __all__ = ["ACTIVITY_TYPES", "ROLES", "import_cordis", "layout_of", "stream_cordis"]
@@ -132,7 +133,7 @@ def stream_cordis(
     """
     col = Collector()
     state = State(report)
-    for path, explicit, layout, header, rows, sha in _files(paths):
+    for path, explicit, layout, header, rows, sha, name in _files(paths):
         if layout is None and not explicit:
             report.anomaly("skipped-file", path.name, None, "not a CORDIS layout: skipped")
             continue
@@ -144,7 +145,7 @@ def stream_cordis(
                 "(rcn,role,pic,type…), an organisation name table (orgId;name…) or "
                 "programme parts (rcn,programme_part)",
             )
-        doc = _document(col, path, layout, sha, state)
+        doc = _document(col, path, name, layout, sha, state)
         reader = _READERS[layout]
         for row in rows:
             report.rows[path.name] += 1
@@ -158,11 +159,11 @@ def stream_cordis(
     yield _counted(col.flush(), report)
 
 
-def _files(paths: list[Path]) -> list[tuple[Path, bool, str | None, list[str], Any, str]]:
+def _files(paths: list[Path]) -> list[tuple[Path, bool, str | None, list[str], Any, str, str]]:
     files = []
-    for path, explicit in _expand(paths):
+    for path, explicit, name in _expand(paths):
         header, rows, sha = read_csv_rows(path)
-        files.append((path, explicit, layout_of(header), header, rows, sha))
+        files.append((path, explicit, layout_of(header), header, rows, sha, name))
     # Projects and participations first: name and programme tables add to what they made.
     files.sort(key=lambda f: _ORDER.index(f[2]) if f[2] else len(_ORDER))
     return files
@@ -176,27 +177,30 @@ def _counted(rs: RecordSet, report: QualityReport) -> RecordSet:
     return rs
 
 
-def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
-    """Files to read, each with whether the user named it (else found in a folder)."""
-    out: list[tuple[Path, bool]] = []
+def _expand(paths: list[Path]) -> list[tuple[Path, bool, str]]:
+    """Files to read, each with whether the user named it (else found in a folder) and
+    its source name (``data.sources``)."""
+    out: list[tuple[Path, bool, str]] = []
     for p in paths:
         if p.is_dir():
             out.extend(
-                (x, False) for x in sorted(p.iterdir()) if x.suffix.lower() in (".csv", ".tsv")
+                (x, False, source_name(str(p), x))
+                for x in sorted(p.iterdir())
+                if x.suffix.lower() in (".csv", ".tsv")
             )
         elif p.exists():
-            out.append((p, True))
+            out.append((p, True, source_name(str(p), p)))
         else:
             raise InputError(f"{p}: no such file or folder", code="no-such-file")
     return out
 
 
-def _document(col: Collector, path: Path, layout: str, sha: str, state: State) -> str:
-    doc = f"cordis-{slugify(path.stem)}"
+def _document(col: Collector, path: Path, name: str, layout: str, sha: str, state: State) -> str:
+    doc = document_key("cordis", name)
     title = f"{_LAYOUTS[layout][1]} ({path.name})"
     col.document(
         doc,
-        path.name,
+        name,
         sha,
         title={"en": title},
         publisher="European Commission, CORDIS",

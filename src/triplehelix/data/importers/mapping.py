@@ -42,6 +42,7 @@ from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.iris import slugify
 from triplehelix.data.loader import RecordSet, _ref_fields
 from triplehelix.data.models import MODELS
+from triplehelix.data.sources import document_key, source_name
 from triplehelix.data.types import STRICT
 from triplehelix.errors import InputError, InvalidDataError, Problem
 
@@ -147,11 +148,12 @@ def import_csv(table: Path, mapping_path: Path) -> tuple[RecordSet, QualityRepor
     _check_columns(table, mapping_path, header, mapping)
     col = Collector()
     report = QualityReport(f"csv ({table.name})")
-    doc = f"table-{slugify(table.stem) or 'csv'}"
+    name = source_name(str(table), table)
+    doc = document_key("table", name)
     fields = {"title": {"en": table.name}, **mapping.document}
     if isinstance(fields["title"], str):
         fields["title"] = {"en": fields["title"]}
-    col.document(doc, table.name, sha, **fields)
+    col.document(doc, name, sha, **fields)
     for row in rows:
         report.rows[table.name] += 1
         src = col.source(doc, f"{doc}-row-{row.line}", table.name, row.line, f"row {row.line}")

@@ -24,6 +24,7 @@ from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.iris import BASE, slugify
 from triplehelix.data.loader import RecordSet
 from triplehelix.data.models import Organisation
+from triplehelix.data.sources import document_key, source_name
 from triplehelix.errors import InputError
 
 __all__ = ["ROR_TYPES", "import_ror", "read_ror_records"]
@@ -105,10 +106,11 @@ def import_ror(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
     for path in paths:
         check_regular(path)
         records = read_ror_records(path)
-        doc = f"ror-{slugify(path.stem)}"
+        name = source_name(str(path), path)
+        doc = document_key("ror", name)
         col.document(
             doc,
-            path.name,
+            name,
             _sha(path),
             title={"en": f"Research Organization Registry records ({path.name})"},
             publisher="Research Organization Registry (ROR)",

@@ -1,0 +1,129 @@
+"""Sources in a store: which ones are loaded, under which name, and finding one to unload.
+
+A file loaded as a source is described in the ``meta`` graph by its document
+(``…/source/file-KEY``, see ``data.sources``): its base name as ``dcterms:title``, its
+name as loaded as ``dcterms:identifier`` (stores written before names had folders lack
+it) and the SHA-256 of its bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from triplehelix.data.iris import Minter
+from triplehelix.data.sources import base_name, normal_name
+from triplehelix.errors import StoreError, UsageError
+from triplehelix.graph.rdf import literal
+from triplehelix.ontology.namespace import GRAPH_META
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store import KnowledgeGraph
+
+__all__ = ["Sorted", "find_source", "loaded_elsewhere", "sort_sources"]
+
+PART_OF = "http://purl.org/dc/terms/isPartOf"
+TITLE = "http://purl.org/dc/terms/title"
+IDENTIFIER = "http://purl.org/dc/terms/identifier"
+SHA256 = "https://schema.org/sha256"
+
+
+@dataclass(slots=True)
+class Sorted:
+    """The record files of a load, by what the store already holds of each.
+
+    Attributes:
+        same: loaded before with the same bytes (nothing to do).
+        changed: loaded before with other bytes (to replace).
+        new: not in the store (to write).
+        moved: in the store with the same bytes under another name (name → document).
+    """
+
+    same: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)
+
+
+def sort_sources(kg: KnowledgeGraph, files: dict[str, str], minter: Minter) -> Sorted:
+    """Sort record files (name → SHA-256) by what the store holds of them."""
+    out = Sorted()
+    for name, sha in files.items():
+        doc = minter.file_document(name)
+        if _has_source(kg, doc):
+            same = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{doc}> <{SHA256}> {literal(sha)} }} }}")
+            (out.same if same else out.changed).append(name)
+        elif (other := loaded_elsewhere(kg, doc, name, sha)) is not None:
+            out.moved[name] = other
+        else:
+            out.new.append(name)
+    return out
+
+
+def loaded_elsewhere(kg: KnowledgeGraph, doc: str, name: str, sha: str) -> str | None:
+    """Another source document with the same base name and the same bytes, if any.
+
+    A moved or renamed file, or a store written before source names had folders (when
+    a document was named by its base name alone): the same source under another name.
+    """
+    rows = kg.select(
+        f"""SELECT ?doc WHERE {{ GRAPH <{GRAPH_META}> {{
+          ?doc <{SHA256}> {literal(sha)} ; <{TITLE}> ?title .
+          FILTER(STR(?title) = {literal(base_name(name))} && ?doc != <{doc}>)
+          FILTER EXISTS {{ ?part <{PART_OF}> ?doc }}
+        }} }} ORDER BY ?doc LIMIT 1"""
+    )
+    return str(rows[0]["doc"]) if rows else None
+
+
+def find_source(kg: KnowledgeGraph, given: str, minter: Minter) -> str:
+    """The document of a source to unload: a document IRI, a name as loaded
+    (``a/organisations.csv``), or a bare base name that matches exactly one source.
+
+    Raises:
+        StoreError: no such source (``no-source``).
+        UsageError: a base name that several sources have (``ambiguous-source``).
+    """
+    if given.startswith(("http://", "https://")):
+        candidates = [given]
+    else:
+        candidates = [minter.file_document(normal_name(given))]
+    for doc in candidates:
+        if _has_source(kg, doc):
+            return doc
+    if given.startswith(("http://", "https://")):
+        matches = []
+    else:
+        matches = _by_base_name(kg, base_name(normal_name(given)))
+    if len(matches) == 1:
+        return matches[0][0]
+    if len(matches) > 1:
+        listing = ", ".join(name or doc for doc, name in matches)
+        raise UsageError(
+            f"{len(matches)} sources are named {given!r}: {listing}",
+            code="ambiguous-source",
+            hint="name one as it was loaded (with its folder), or by its IRI",
+        )
+    raise StoreError(
+        f"no source {given!r} in the store",
+        code="no-source",
+        hint="name an input file as it was loaded (data/participations.jsonl), "
+        "its base name, or its IRI",
+    )
+
+
+def _by_base_name(kg: KnowledgeGraph, base: str) -> list[tuple[str, str | None]]:
+    rows = kg.select(
+        f"""SELECT DISTINCT ?doc ?name WHERE {{ GRAPH <{GRAPH_META}> {{
+          ?doc <{TITLE}> ?title . FILTER(STR(?title) = {literal(base)})
+          FILTER EXISTS {{ ?part <{PART_OF}> ?doc }}
+          OPTIONAL {{ ?doc <{IDENTIFIER}> ?name }}
+        }} }} ORDER BY ?doc"""
+    )
+    return [(str(r["doc"]), r["name"]) for r in rows]
+
+
+def _has_source(kg: KnowledgeGraph, doc: str) -> bool:
+    if any(c in doc for c in '<>"{}|^`\\ \n'):
+        return False
+    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> <{doc}> }} }}")

@@ -55,7 +55,7 @@ from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
 from triplehelix.graph.conflicts import Conflict, plan_conflicts
-from triplehelix.graph.rdf import Emitter, _check_collisions, literal, run_key
+from triplehelix.graph.rdf import Emitter, _check_collisions, run_key
 from triplehelix.graph.source_docs import sort_sources
 from triplehelix.ontology.namespace import GRAPH_META, TH
 

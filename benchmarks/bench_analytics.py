@@ -58,14 +58,14 @@ def main() -> None:
     from triplehelix.data.loader import load_records
     from triplehelix.graph import analytics as an
     from triplehelix.graph.analytics.centrality import betweenness_sample
-    from triplehelix.graph.network import (
+    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.views.network import (
         Filters,
         bipartite_graph,
         coparticipation_graph,
         kept_participations,
         node_table,
     )
-    from triplehelix.graph.store import KnowledgeGraph
 
     rows: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:

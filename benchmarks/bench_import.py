@@ -55,7 +55,7 @@ def child(path: str, table: str) -> None:
     elif path.startswith("stream"):
         from triplehelix.data.importers.cordis import stream_cordis
         from triplehelix.data.importers.report import QualityReport
-        from triplehelix.graph.store import KnowledgeGraph
+        from triplehelix.graph.store.local import KnowledgeGraph
 
         report = QualityReport("cordis")
         with tempfile.TemporaryDirectory() as tmp:
@@ -72,7 +72,7 @@ def child(path: str, table: str) -> None:
         rs, report = import_cordis([Path(table)])
         n = sum(report.rows.values())
         if path == "import+store":
-            from triplehelix.graph.store import KnowledgeGraph
+            from triplehelix.graph.store.local import KnowledgeGraph
 
             KnowledgeGraph().load(rs)
     seconds = time.perf_counter() - start

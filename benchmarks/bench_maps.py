@@ -61,8 +61,8 @@ def build(which: str, data: Path, out: Path) -> dict[str, Any]:
     warnings.simplefilter("ignore")
     from triplehelix.cli.mapping import map_page
     from triplehelix.data.loader import load_records
-    from triplehelix.graph.network import bipartite_graph
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.views.network import bipartite_graph
 
     kg = KnowledgeGraph()
     kg.load(load_records([data]))

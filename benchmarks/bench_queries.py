@@ -40,8 +40,8 @@ PARAMS = {
 
 
 def bound_queries(kg: Any, params: dict[str, dict[str, str]]) -> dict[str, str]:
-    from triplehelix.graph.query import bind
-    from triplehelix.graph.saved import saved_queries
+    from triplehelix.graph.query.run import bind
+    from triplehelix.graph.query.saved import saved_queries
 
     return {
         name: bind(q.text, q.resolve(kg, dict(params.get(name, {}))))
@@ -52,7 +52,7 @@ def bound_queries(kg: Any, params: dict[str, dict[str, str]]) -> dict[str, str]:
 def load(path: Path) -> Any:
     """A generated folder is bulk loaded (as ``triplehelix load`` does), a file in one go."""
     from triplehelix import KnowledgeGraph, load_records
-    from triplehelix.graph import bulk
+    from triplehelix.graph.store import bulk
 
     kg = KnowledgeGraph()
     if path.is_dir():
@@ -98,7 +98,7 @@ def dataset_params(data: Path) -> dict[str, dict[str, str]]:
 
 
 def run_ours(path: Path, params: dict[str, dict[str, str]], repeat: int) -> dict[str, Any]:
-    from triplehelix.graph.query import run_text
+    from triplehelix.graph.query.run import run_text
 
     kg = load(path)
     out = {}

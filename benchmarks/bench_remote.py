@@ -39,7 +39,7 @@ import generate
 
 @contextlib.contextmanager
 def oxigraph(folder: Path) -> Iterator[str]:
-    from triplehelix.graph.serve import find_oxigraph, free_port
+    from triplehelix.graph.store.serve import find_oxigraph, free_port
 
     port = free_port()
     cmd = [find_oxigraph(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
@@ -59,10 +59,10 @@ def oxigraph(folder: Path) -> Iterator[str]:
 def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
     """Push and pull against a private Virtuoso (Debian's package; its default 10,000-row cap)."""
     sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-    from triplehelix.graph.remote import RemoteGraph
-    from triplehelix.graph.remote_write import pull_graphs, push_store
-    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.remote.client import Endpoints, SparqlClient
+    from triplehelix.graph.remote.graph import RemoteGraph
+    from triplehelix.graph.remote.write import pull_graphs, push_store
+    from triplehelix.graph.store.local import KnowledgeGraph
     from virtuoso_server import PASSWORD, USER, VirtuosoServer
 
     server = VirtuosoServer(tmp / "virtuoso")
@@ -103,11 +103,11 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     """Every path on the files of ``args.scale``, in ``tmp``; prints the table."""
     import pyoxigraph as ox
 
-    from triplehelix.graph import bulk
-    from triplehelix.graph.remote import RemoteGraph
-    from triplehelix.graph.remote_write import pull_graphs, push_store
-    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.remote.client import Endpoints, SparqlClient
+    from triplehelix.graph.remote.graph import RemoteGraph
+    from triplehelix.graph.remote.write import pull_graphs, push_store
+    from triplehelix.graph.store import bulk
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     counts = generate.write(tmp / "data", args.scale)
     plan = bulk.prepare(sorted((tmp / "data").iterdir()))  # validated once, outside the timers

@@ -99,9 +99,9 @@ def measure(data: Path, rounds: int, slow: float) -> dict[str, Any]:
     from run import baseline_graph
 
     from triplehelix.data.loader import load_records
-    from triplehelix.graph import bulk
-    from triplehelix.graph.network import coparticipation_graph
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store import bulk
+    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.views.network import coparticipation_graph
 
     base = baseline_graph(load_records([data]))
     kg = KnowledgeGraph()

@@ -45,8 +45,8 @@ CASES = ("rdflib", "ours-memory", "ours-disk")
 
 
 def case_ours(data: Path, store: Path | None) -> dict[str, Any]:
-    from triplehelix.graph import bulk
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store import bulk
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     t0 = time.perf_counter()
     plan = bulk.prepare([data])
@@ -73,7 +73,7 @@ def baseline_graph(rs: Any) -> Any:
     import rdflib
     from rdflib.namespace import RDF, SDO, SKOS, XSD
 
-    from triplehelix.graph.rdf import org_class
+    from triplehelix.graph.rdf.mapping import org_class
 
     th = rdflib.Namespace("https://w3id.org/triplehelix/ontology#")
     base = "https://example.org/"

@@ -13,7 +13,7 @@ from importlib.resources import files
 
 import pytest
 
-from triplehelix.graph.store import KnowledgeGraph, Row
+from triplehelix.graph.store.local import KnowledgeGraph, Row
 
 ARTICLE = (
     files("triplehelix.data").joinpath("seed").joinpath("article.txt").read_text(encoding="utf-8")

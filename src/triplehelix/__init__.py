@@ -46,14 +46,19 @@ from triplehelix.errors import (
     TriplehelixError,
     UsageError,
 )
-from triplehelix.graph.checks import GraphCheck, check_graph
-from triplehelix.graph.network import Filters, bipartite_graph, coparticipation_graph, full_graph
-from triplehelix.graph.query import run_query
-from triplehelix.graph.rdf import build_nquads
-from triplehelix.graph.results import Result
-from triplehelix.graph.saved import SavedQuery, saved_queries
-from triplehelix.graph.stats import Stats, collect_stats
-from triplehelix.graph.store import KnowledgeGraph, LoadReport
+from triplehelix.graph.query.results import Result
+from triplehelix.graph.query.run import run_query
+from triplehelix.graph.query.saved import SavedQuery, saved_queries
+from triplehelix.graph.rdf.mapping import build_nquads
+from triplehelix.graph.store.local import KnowledgeGraph, LoadReport
+from triplehelix.graph.views.checks import GraphCheck, check_graph
+from triplehelix.graph.views.network import (
+    Filters,
+    bipartite_graph,
+    coparticipation_graph,
+    full_graph,
+)
+from triplehelix.graph.views.stats import Stats, collect_stats
 
 __all__ = [
     "Cluster",

@@ -16,8 +16,8 @@ import yaml
 from browser_helpers import Visit
 from triplehelix.cli.mapping import map_page
 from triplehelix.data.loader import load_records, seed_path
-from triplehelix.graph.network import bipartite_graph, coparticipation_graph
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid"
 Open = Callable[[Path], Visit]

@@ -12,7 +12,7 @@ import pytest
 
 from cli_helpers import run_main
 from triplehelix.cli.main import cli
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 VALID = FIXTURES / "valid"

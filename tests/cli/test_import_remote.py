@@ -11,7 +11,7 @@ import pytest
 from cli_helpers import run_main
 from cli_helpers import small_cordis as cordis_sample
 from oxigraph_server import OxigraphServer
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 
 META = "https://w3id.org/triplehelix/graph/meta"
 FIXTURES = Path(__file__).parent.parent / "fixtures"

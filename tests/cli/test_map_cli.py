@@ -10,8 +10,8 @@ import pytest
 
 from cli_helpers import run_main
 from triplehelix.data.loader import load_records
-from triplehelix.graph.network import bipartite_graph, coparticipation_graph
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid"
 

@@ -11,8 +11,8 @@ import pytest
 from cli_helpers import run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
-from triplehelix.graph.serve import free_port
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.serve import free_port
 
 SECRET = "s3cret-do-not-print"
 
@@ -172,9 +172,9 @@ def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finis
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from triplehelix.graph import remote_write
-    from triplehelix.graph.remote import RemoteGraph
-    from triplehelix.graph.sparql_http import SparqlClient
+    from triplehelix.graph.remote import write as remote_write
+    from triplehelix.graph.remote.client import SparqlClient
+    from triplehelix.graph.remote.graph import RemoteGraph
 
     store = tmp_path / "kg"
     assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
@@ -214,8 +214,8 @@ def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from triplehelix.graph.remote import RemoteGraph
-    from triplehelix.graph.sparql_http import SparqlClient
+    from triplehelix.graph.remote.client import SparqlClient
+    from triplehelix.graph.remote.graph import RemoteGraph
 
     store = tmp_path / "kg"
     assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
@@ -250,7 +250,7 @@ def test_query_endpoint_refuses_updates(
 
 
 def remote_has(url: str, ask: str) -> bool:
-    from triplehelix.graph.remote import RemoteGraph
+    from triplehelix.graph.remote.graph import RemoteGraph
 
     return RemoteGraph.connect(url).ask(ask)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_main
-from triplehelix.graph.stats import collect_stats
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.stats import collect_stats
 
 HEAD = "id,name.en,types,country\n"
 

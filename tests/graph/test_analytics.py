@@ -30,8 +30,8 @@ from triplehelix.graph.analytics import (
     summary,
     triple_helix_t,
 )
-from triplehelix.graph.network import Filters, bipartite_graph, coparticipation_graph
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import Filters, bipartite_graph, coparticipation_graph
 
 VALID = Path(__file__).parent.parent / "fixtures" / "valid"
 ORG = "https://w3id.org/triplehelix/id/org/"

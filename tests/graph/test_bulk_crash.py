@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from triplehelix.errors import StoreError
-from triplehelix.graph import bulk
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store import bulk
+from triplehelix.graph.store.local import KnowledgeGraph
 
 TH = "https://w3id.org/triplehelix/ontology#"
 PARTS = "https://w3id.org/triplehelix/source/file-data.participations-jsonl"
@@ -23,8 +23,8 @@ N_ORGS, N_PROJECTS = 20, 10  # every org in every project: 200 participations
 CHILD = textwrap.dedent(
     """
     import os, signal, sys, time
-    from triplehelix.graph import bulk
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store import bulk
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     data, store, kill_at, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     plan = bulk.prepare([data], chunk=20)

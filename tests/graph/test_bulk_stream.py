@@ -10,8 +10,8 @@ import pytest
 
 from triplehelix.data.stream import RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
-from triplehelix.graph import bulk
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store import bulk
+from triplehelix.graph.store.local import KnowledgeGraph
 
 
 def test_csv_rows_stream_in_chunks_with_their_lines(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from triplehelix.data.loader import load_records, seed_path
-from triplehelix.graph.checks import check_graph
+from triplehelix.graph.views.checks import check_graph
 
 
 def test_seed_world_conforms_with_its_three_known_gaps() -> None:

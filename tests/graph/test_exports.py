@@ -14,7 +14,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from triplehelix.data.loader import load_records
-from triplehelix.graph.exports import (
+from triplehelix.graph.exports.writers import (
     write_csv,
     write_csv_single,
     write_gexf,
@@ -23,8 +23,8 @@ from triplehelix.graph.exports import (
     write_node_link,
     write_vosviewer,
 )
-from triplehelix.graph.network import bipartite_graph, coparticipation_graph, full_graph
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, full_graph
 
 VALID = Path(__file__).parent.parent / "fixtures" / "valid"
 VIEWS: dict[str, Callable[[KnowledgeGraph], nx.Graph]] = {

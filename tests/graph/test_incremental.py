@@ -14,8 +14,8 @@ import pytest
 
 from triplehelix.data.loader import load_records
 from triplehelix.errors import StoreError
-from triplehelix.graph import bulk
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store import bulk
+from triplehelix.graph.store.local import KnowledgeGraph
 
 ID = "https://w3id.org/triplehelix/id/"
 TH = "https://w3id.org/triplehelix/ontology#"

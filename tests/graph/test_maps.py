@@ -11,12 +11,12 @@ import pytest
 
 from triplehelix.data.loader import load_records
 from triplehelix.errors import QueryError, UsageError
-from triplehelix.graph.layout import geo_positions, positions
-from triplehelix.graph.mapdata import node_details
-from triplehelix.graph.maps import MapStyle, render_map
-from triplehelix.graph.mapview import Selection, query_graph, resolve_node, select_view
-from triplehelix.graph.network import bipartite_graph, node_table
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.maps.data import node_details
+from triplehelix.graph.maps.layout import geo_positions, positions
+from triplehelix.graph.maps.page import MapStyle, render_map
+from triplehelix.graph.maps.view import Selection, query_graph, resolve_node, select_view
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import bipartite_graph, node_table
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid"
 
@@ -192,7 +192,7 @@ def test_funding_sums_grants_awarded_and_funded_and_contributions(valid: Knowled
 
 
 def test_coparticipation_links_get_the_years_of_their_projects(valid: KnowledgeGraph) -> None:
-    from triplehelix.graph.network import coparticipation_graph
+    from triplehelix.graph.views.network import coparticipation_graph
 
     g = coparticipation_graph(valid)
     table = node_table(valid)

@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 
 from triplehelix.data.loader import load_records
-from triplehelix.graph.network import Filters, bipartite_graph, coparticipation_graph, full_graph
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import (
+    Filters,
+    bipartite_graph,
+    coparticipation_graph,
+    full_graph,
+)
 
 VALID = Path(__file__).parent.parent / "fixtures" / "valid"
 ORG = "https://w3id.org/triplehelix/id/org/"

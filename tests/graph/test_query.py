@@ -14,7 +14,7 @@ from rdflib.query import Result as RdflibResult
 
 import triplehelix as th
 from triplehelix import KnowledgeGraph, QueryError
-from triplehelix.graph.query import QueryText, bind, check_text, run_query, run_text, scan
+from triplehelix.graph.query.run import QueryText, bind, check_text, run_query, run_text, scan
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,13 @@ import pytest
 
 from oxigraph_server import OxigraphServer
 from triplehelix.errors import StoreError
-from triplehelix.graph import remote_write
-from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
-from triplehelix.graph.remote import STAGING, RemoteGraph
-from triplehelix.graph.remote_write import pull_graphs, push_store
-from triplehelix.graph.sparql_http import Endpoints, HttpError, SparqlClient
-from triplehelix.graph.stats import collect_stats
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.remote import write as remote_write
+from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
+from triplehelix.graph.remote.graph import STAGING, RemoteGraph
+from triplehelix.graph.remote.write import pull_graphs, push_store
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
+from triplehelix.graph.views.stats import collect_stats
 
 SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 

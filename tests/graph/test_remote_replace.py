@@ -13,9 +13,9 @@ import pytest
 
 from cli_helpers import run_main
 from oxigraph_server import OxigraphServer
-from triplehelix.graph.remote import RemoteGraph
-from triplehelix.graph.remote_write import push_graphs
-from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+from triplehelix.graph.remote.client import Endpoints, SparqlClient
+from triplehelix.graph.remote.graph import RemoteGraph
+from triplehelix.graph.remote.write import push_graphs
 
 G1, G2 = "urn:th-test:g1", "urn:th-test:g2"
 

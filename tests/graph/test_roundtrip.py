@@ -33,13 +33,13 @@ from triplehelix.data.models import (
     Project,
     record_key,
 )
-from triplehelix.graph.network import (
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import (
     EXCLUDED_ROLES,
     SPHERE_ORDER,
     bipartite_graph,
     coparticipation_graph,
 )
-from triplehelix.graph.store import KnowledgeGraph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ORG_TYPES: tuple[str, ...] = get_args(OrgType)

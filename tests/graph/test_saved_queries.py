@@ -29,8 +29,8 @@ from query_world import (
 )
 from triplehelix import KnowledgeGraph, UsageError, load_records, seed_path
 from triplehelix.data.models import Project
-from triplehelix.graph.query import run_query
-from triplehelix.graph.saved import saved_queries
+from triplehelix.graph.query.run import run_query
+from triplehelix.graph.query.saved import saved_queries
 
 Graph = tuple[KnowledgeGraph, World]
 
@@ -320,9 +320,9 @@ def test_unknown_saved_query(seed: Graph) -> None:
 
 
 def test_queries_ship_in_the_installed_package() -> None:
-    import triplehelix.graph
+    import triplehelix.graph.query
 
-    folder = Path(triplehelix.graph.__file__).parent / "queries"
+    folder = Path(triplehelix.graph.query.__file__).parent / "queries"
     assert len(list(folder.glob("*.rq"))) == len(saved_queries()) >= 10
 
 

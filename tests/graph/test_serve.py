@@ -16,7 +16,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from triplehelix import KnowledgeGraph, StoreError, load_records, seed_path
-from triplehelix.graph.serve import Endpoint
+from triplehelix.graph.store.serve import Endpoint
 
 UNIS = "SELECT ?o WHERE { ?o a th:University } ORDER BY ?o"
 

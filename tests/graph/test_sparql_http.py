@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from triplehelix.errors import QueryError, UsageError
-from triplehelix.graph.remote import RemoteGraph
-from triplehelix.graph.serve import free_port
-from triplehelix.graph.sparql_http import Endpoints, HttpError, SparqlClient
+from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
+from triplehelix.graph.remote.graph import RemoteGraph
+from triplehelix.graph.store.serve import free_port
 
 OK = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
 

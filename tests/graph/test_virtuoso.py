@@ -12,14 +12,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from triplehelix.graph import remote_write
-from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
-from triplehelix.graph.query import run_query
-from triplehelix.graph.remote import RemoteGraph
-from triplehelix.graph.remote_write import pull_graphs, push_store
-from triplehelix.graph.sparql_http import Endpoints, HttpError, SparqlClient
-from triplehelix.graph.stats import collect_stats
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.query.run import run_query
+from triplehelix.graph.remote import write as remote_write
+from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
+from triplehelix.graph.remote.graph import RemoteGraph
+from triplehelix.graph.remote.write import pull_graphs, push_store
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
+from triplehelix.graph.views.stats import collect_stats
 from virtuoso_server import PASSWORD, USER, VirtuosoServer, available
 
 pytestmark = pytest.mark.skipif(
@@ -212,7 +212,7 @@ def test_query_map_and_analyze_commands_on_virtuoso(
 def test_a_replaced_graph_leaves_no_stale_fact_in_the_union_graph(
     virtuoso: VirtuosoServer,
 ) -> None:
-    from triplehelix.graph.remote_write import push_graphs
+    from triplehelix.graph.remote.write import push_graphs
 
     g1, g2 = "urn:th-test:g1", "urn:th-test:g2"
 

@@ -19,8 +19,8 @@ import pytest
 
 from cli_helpers import FIXTURES, run_main
 from graph.test_bulk_crash import child, write_data
-from triplehelix.graph import bulk
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store import bulk
+from triplehelix.graph.store.local import KnowledgeGraph
 
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
 MAPPING = Path(__file__).parents[2] / "examples" / "mapping" / "cordis-organisations.yaml"

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import FIXTURES, run_main
-from triplehelix.graph.serve import free_port
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.serve import free_port
 
 JSON = "application/sparql-results+json"
 NO_ROWS = {"head": {"vars": ["_d0"]}, "results": {"bindings": []}}
@@ -341,7 +341,7 @@ def test_retries_of_a_silent_server_stay_within_the_timeout(
 
 
 def test_a_refused_connection_is_still_retried_within_the_timeout() -> None:
-    from triplehelix.graph.sparql_http import Endpoints, HttpError, SparqlClient
+    from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
 
     tries: list[str] = []
     client = SparqlClient(

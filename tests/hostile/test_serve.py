@@ -22,7 +22,7 @@ import pytest
 
 from hostile.test_queries import DEEP, Listener, bypasses
 from triplehelix import KnowledgeGraph, StoreError, load_records, seed_path
-from triplehelix.graph.serve import Endpoint, free_port
+from triplehelix.graph.store.serve import Endpoint, free_port
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self"), reason="reads /proc")
 

@@ -12,7 +12,7 @@ import pytest
 from triplehelix.data.importers.cordis import import_cordis
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.errors import InputError
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cordis"
 H2020 = FIXTURES / "h2020.csv"
@@ -226,7 +226,7 @@ def test_a_file_of_no_known_layout_is_refused(tmp_path: Path) -> None:
 
 
 def test_reimporting_a_changed_file_replaces_its_facts(tmp_path: Path) -> None:
-    from triplehelix.data.importers.replace import replace_sources
+    from triplehelix.graph.store.replace import replace_sources
 
     lines = H2020.read_text(encoding="utf-8").splitlines(keepends=True)[:41]
     table = tmp_path / "h2020.csv"

@@ -11,7 +11,7 @@ import pytest
 from triplehelix.data.importers.mapping import import_csv, read_mapping
 from triplehelix.data.models import Organisation
 from triplehelix.errors import InputError, InvalidDataError
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 
 ROOT = Path(__file__).parent.parent.parent
 NAMES = ROOT / "tests" / "fixtures" / "cordis" / "Stacked_by_activityType.csv"

@@ -10,7 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 from triplehelix.data.importers.cordis import import_cordis
-from triplehelix.data.importers.resolve import (
+from triplehelix.data.importers.ror import import_ror
+from triplehelix.data.loader import Located, RecordSet
+from triplehelix.data.models import Organisation
+from triplehelix.errors import UsageError
+from triplehelix.graph.resolve import (
     apply_merge,
     canonical,
     find_candidates,
@@ -18,11 +22,7 @@ from triplehelix.data.importers.resolve import (
     name_key,
     undo_merge,
 )
-from triplehelix.data.importers.ror import import_ror
-from triplehelix.data.loader import Located, RecordSet
-from triplehelix.data.models import Organisation
-from triplehelix.errors import UsageError
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_CURATION
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

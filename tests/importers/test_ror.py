@@ -13,7 +13,7 @@ import pytest
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.importers.ror import import_ror, read_ror_records
 from triplehelix.errors import InputError
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 
 ROR_FILE = Path(__file__).parent.parent / "fixtures" / "ror" / "ror_records_v2.json"
 ORG = "https://w3id.org/triplehelix/id/org/ror-"

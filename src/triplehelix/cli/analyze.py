@@ -46,7 +46,7 @@ def _cell(value: Any) -> str:
 
 
 def _views(store: Path | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
-    from triplehelix.graph.network import bipartite_graph, coparticipation_graph, node_table
+    from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
 
     kg = open_source(store, options)
     filters = filters_from(options)
@@ -198,7 +198,7 @@ def mixing(store: Path | None, fmt: str, **options: Any) -> None:
 @click.option("--by", type=click.Choice(["all", "year"]), default="all", show_default=True)
 def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
     from triplehelix.graph.analytics import synergy as run
-    from triplehelix.graph.network import kept_participations, node_table
+    from triplehelix.graph.views.network import kept_participations, node_table
 
     kg = open_source(store, options)
     nodes = node_table(kg)

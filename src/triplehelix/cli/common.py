@@ -10,7 +10,7 @@ import click
 from triplehelix.errors import UsageError
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = [
     "check_output",
@@ -45,7 +45,7 @@ stdin_format_option = click.option(
 
 def open_graph(store: Path | None, *, read_only: bool = True) -> KnowledgeGraph:
     """The store at ``store``, or the bundled seed world in memory when it is None."""
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     if store is None:
         return KnowledgeGraph.seed()

@@ -101,7 +101,7 @@ def export(
 
 
 def _no_filters() -> Any:
-    from triplehelix.graph.network import Filters
+    from triplehelix.graph.views.network import Filters
 
     return Filters()
 
@@ -115,7 +115,7 @@ def _export_graph(
     *,
     escape_formulas: bool,
 ) -> None:
-    from triplehelix.graph import exports
+    from triplehelix.graph.exports import writers as exports
 
     graph = _view_graph(kg, fmt, view, options)
     if fmt in FOLDER_FORMATS or (fmt == "csv" and output != "-"):
@@ -148,7 +148,7 @@ def _export_graph(
 
 def _view_graph(kg: Any, fmt: str, view: str | None, options: dict[str, Any]) -> Any:
     """The NetworkX view ``--view`` names (the format's default if none), filtered."""
-    from triplehelix.graph.network import bipartite_graph, coparticipation_graph, full_graph
+    from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, full_graph
 
     view = view or ("full" if fmt == "neo4j-csv" else "coparticipation")
     filters = filters_from(options)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from triplehelix.graph.network import Filters
+from triplehelix.graph.views.network import Filters
 
 __all__ = ["filter_options", "filters_from"]
 

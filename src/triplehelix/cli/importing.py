@@ -15,7 +15,7 @@ from triplehelix.cli.remote import endpoint_options
 if TYPE_CHECKING:
     from triplehelix.data.importers.report import QualityReport
     from triplehelix.data.loader import RecordSet
-    from triplehelix.graph.sparql_http import SparqlClient
+    from triplehelix.graph.remote.client import SparqlClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,7 +115,7 @@ def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet
     """The records as ``import --store`` makes them (in memory), pushed as ``load
     --endpoint`` pushes them: graph by graph, each whole or absent."""
     from triplehelix.cli.remote import push_kg
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     kg = KnowledgeGraph()
     records = sum(kg.load(rs).records for rs in chunks)
@@ -128,8 +128,8 @@ def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet
 
 def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
     """Load record sets one by one (large inputs stream in chunks of rows)."""
-    from triplehelix.data.importers.replace import replace_sources
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.replace import replace_sources
 
     records = added = replaced = 0
     with KnowledgeGraph(store) as kg:
@@ -321,9 +321,9 @@ def resolve(
 ) -> None:
     import getpass
 
-    from triplehelix.data.importers import resolve as er
     from triplehelix.errors import UsageError
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph import resolve as er
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     writing = apply_ or bool(accept) or bool(undo)
     who = agent or getpass.getuser()

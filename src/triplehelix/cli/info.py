@@ -30,7 +30,7 @@ __all__ = ["demo", "stats"]
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 def stats(store: Path | None, fmt: str) -> None:
-    from triplehelix.graph.stats import collect_stats
+    from triplehelix.graph.views.stats import collect_stats
 
     s = collect_stats(open_graph(store))
     if fmt == "json":
@@ -80,8 +80,8 @@ SELECT ?activity ?organisation ?role WHERE {
 )
 def demo(out: Path) -> None:
     from triplehelix.data.loader import load_records, seed_path
-    from triplehelix.graph.stats import collect_stats
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.views.stats import collect_stats
 
     out.mkdir(parents=True, exist_ok=True)
     rs = load_records([seed_path()])

@@ -21,8 +21,8 @@ from triplehelix.cli.sink import output_file
 from triplehelix.errors import InputError, UsageError
 
 if TYPE_CHECKING:
-    from triplehelix.graph.maps import MapStyle
-    from triplehelix.graph.mapview import Selection
+    from triplehelix.graph.maps.page import MapStyle
+    from triplehelix.graph.maps.view import Selection
 
 __all__ = ["MAX_NODES", "map_", "map_page"]
 
@@ -116,8 +116,8 @@ WHAT = {
 def map_(
     store: Path | None, output: str, open_it: bool, query_file: Path | None, **options: Any
 ) -> None:
-    from triplehelix.graph.maps import MapStyle
-    from triplehelix.graph.mapview import Selection
+    from triplehelix.graph.maps.page import MapStyle
+    from triplehelix.graph.maps.view import Selection
 
     target = None if output == "-" else Path(output)
     if target is not None:
@@ -196,15 +196,15 @@ def map_page(
     Raises:
         UsageError: the map would have more than ``max_nodes`` nodes.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> page = map_page(KnowledgeGraph.seed(), "coparticipation", "the seed world")
     >>> page.startswith("<!DOCTYPE html>"), "data: the seed world" in page
     (True, True)
     """
-    from triplehelix.graph.mapdata import node_details
-    from triplehelix.graph.maps import render_map
-    from triplehelix.graph.mapview import Selection, query_graph, select_view
-    from triplehelix.graph.network import node_table
+    from triplehelix.graph.maps.data import node_details
+    from triplehelix.graph.maps.page import render_map
+    from triplehelix.graph.maps.view import Selection, query_graph, select_view
+    from triplehelix.graph.views.network import node_table
 
     sel = sel or Selection()
     table = node_table(kg)

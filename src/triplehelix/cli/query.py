@@ -48,7 +48,7 @@ def _read(text: str | None, file: Path | None) -> tuple[str, str]:
 
 
 def _list(fmt: str | None) -> None:
-    from triplehelix.graph.saved import saved_queries
+    from triplehelix.graph.query.saved import saved_queries
 
     queries = saved_queries().values()
     if fmt == "json":
@@ -73,7 +73,7 @@ def _list(fmt: str | None) -> None:
 
 
 def _update(store: Path | None, text: str, source: str, allow_service: bool) -> None:
-    from triplehelix.graph.query import check_text, in_worker
+    from triplehelix.graph.query.run import check_text, in_worker
     from triplehelix.ontology.namespace import PREFIXES
 
     check_text(text, allow_update=True, allow_service=allow_service, source=source)
@@ -89,7 +89,7 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
     try:  # in a worker: its deep stack holds what the checks let through
         in_worker(lambda: kg.store.update(text, prefixes=PREFIXES), timeout=None, source=source)
     except SyntaxError as exc:
-        from triplehelix.graph.query import syntax_error
+        from triplehelix.graph.query.run import syntax_error
 
         raise syntax_error(exc, text, source) from exc
     except (OSError, RuntimeError, ValueError) as exc:
@@ -163,10 +163,10 @@ def query(
             code="bad-query-source",
             hint="triplehelix query --list shows the saved queries",
         )
-    from triplehelix.graph.query import run_query, scan
+    from triplehelix.graph.query.run import run_query, scan
 
     if saved is not None:
-        from triplehelix.graph.saved import saved_queries
+        from triplehelix.graph.query.saved import saved_queries
 
         if saved not in saved_queries():
             raise UsageError(
@@ -192,7 +192,7 @@ def query(
 
 
 def _write(result: object, fmt: str | None) -> None:
-    from triplehelix.graph.results import RESULT_FORMATS, Result
+    from triplehelix.graph.query.results import RESULT_FORMATS, Result
 
     assert isinstance(result, Result)
     if fmt is None:

@@ -18,7 +18,7 @@ from triplehelix.cli.remote import endpoint_options
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
 
 if TYPE_CHECKING:
-    from triplehelix.graph.conflicts import Conflict
+    from triplehelix.graph.store.conflicts import Conflict
 
 __all__ = ["load", "progress_bar", "unload", "validate"]
 
@@ -44,7 +44,7 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
 
     rs = load_records(data, stdin_format=stdin_format)
     if shacl:
-        from triplehelix.graph.checks import check_graph
+        from triplehelix.graph.views.checks import check_graph
 
         check = check_graph(rs)
         if check.warnings:
@@ -109,7 +109,7 @@ def load(
     **remote: Any,
 ) -> None:
     from triplehelix.data.loader import load_records
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     if store is None and (strict or source):
         raise UsageError(
@@ -135,7 +135,7 @@ def load(
     if shacl or "-" in data:  # whole in memory: SHACL needs the record set, stdin is read once
         rs = load_records(data, stdin_format=stdin_format, source=source)
         if shacl:
-            from triplehelix.graph.checks import check_graph
+            from triplehelix.graph.views.checks import check_graph
 
             check = check_graph(rs)
             if check.violations:
@@ -153,8 +153,8 @@ def load(
 
 
 def _bulk_load(data: Sequence[str], store: Path, strict: bool, source: str | None) -> None:
-    from triplehelix.graph import bulk
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store import bulk
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     with progress_bar("validating") as tick:
         plan = bulk.prepare(data, progress=tick, source=source)
@@ -181,7 +181,7 @@ def _bulk_load(data: Sequence[str], store: Path, strict: bool, source: str | Non
 
 def _print_sources(moved: dict[str, str], conflicts: list[Conflict]) -> None:
     """Sources skipped as already loaded under another name; conflicting values."""
-    from triplehelix.graph.conflicts import summary
+    from triplehelix.graph.store.conflicts import summary
 
     for name, doc in moved.items():
         err.print(f"{name}: the same bytes are loaded as {doc}: skipped", markup=False)
@@ -216,7 +216,7 @@ def _print_sources(moved: dict[str, str], conflicts: list[Conflict]) -> None:
     help="Store folder.",
 )
 def unload(source: str, store: Path) -> None:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     if not (store / "CURRENT").exists():
         raise StoreError(

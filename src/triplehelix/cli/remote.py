@@ -20,9 +20,9 @@ from triplehelix.cli.output import err
 from triplehelix.errors import InvalidDataError, UsageError
 
 if TYPE_CHECKING:
-    from triplehelix.graph.remote_write import PushReport
-    from triplehelix.graph.sparql_http import SparqlClient
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.remote.client import SparqlClient
+    from triplehelix.graph.remote.write import PushReport
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["load_remote", "pull", "push"]
 
@@ -161,7 +161,7 @@ def read_config(path: Path) -> dict[str, Any]:
 
 def make_client(**opts: Any) -> SparqlClient:
     """A client from the shared options; what they leave unset comes from the config file."""
-    from triplehelix.graph.sparql_http import MAX_RESPONSE_ENV, Endpoints, SparqlClient
+    from triplehelix.graph.remote.client import MAX_RESPONSE_ENV, Endpoints, SparqlClient
 
     config = read_config(config_path())
     if opts.get("max_response_mb") is None and os.environ.get(MAX_RESPONSE_ENV):
@@ -191,7 +191,7 @@ def make_client(**opts: Any) -> SparqlClient:
             password = click.prompt(f"Password for {opts['user']}", hide_input=True)
     ends = Endpoints.of(opts["endpoint"], opts["update_endpoint"], opts["gsp_endpoint"])
     if opts["union_graph"] is not None:
-        from triplehelix.graph.remote import check_iri
+        from triplehelix.graph.remote.graph import check_iri
 
         check_iri(opts["union_graph"])
     return SparqlClient(
@@ -271,8 +271,8 @@ def open_remote(endpoint: str | SparqlClient, timeout: float = 60.0) -> Knowledg
     """A RemoteGraph on ``endpoint`` (a URL or a client) for code written against
     ``KnowledgeGraph`` (it has the same read interface: ``select``, ``ask``, ``query``,
     ``store.query``; duck typing)."""
-    from triplehelix.graph.remote import RemoteGraph
-    from triplehelix.graph.sparql_http import Endpoints, SparqlClient
+    from triplehelix.graph.remote.client import Endpoints, SparqlClient
+    from triplehelix.graph.remote.graph import RemoteGraph
 
     if isinstance(endpoint, str):
         endpoint = SparqlClient(Endpoints.of(endpoint), timeout=timeout)
@@ -303,8 +303,8 @@ def _say(report: PushReport, endpoint: str) -> None:
 def push_kg(kg: Any, client: SparqlClient, replace: bool = False, pack: int | None = None) -> None:
     """Push a store's named graphs (``push``, ``load --endpoint``, ``import --endpoint``)
     and say which were written, also when the push failed halfway."""
-    from triplehelix.graph.remote_write import push_store
-    from triplehelix.graph.sparql_http import HttpError
+    from triplehelix.graph.remote.client import HttpError
+    from triplehelix.graph.remote.write import push_store
 
     try:
         report = push_store(kg, client, replace=replace, pack=pack)
@@ -341,7 +341,7 @@ def push_kg(kg: Any, client: SparqlClient, replace: bool = False, pack: int | No
 )
 @endpoint_options
 def push(store: Path, replace: bool, pack: int | None, **opts: Any) -> None:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     client = make_client(**_shared(opts))
     kg = KnowledgeGraph(store, read_only=True)
@@ -365,9 +365,9 @@ def push(store: Path, replace: bool, pack: int | None, **opts: Any) -> None:
 def pull(
     store: Path | None, graphs: Sequence[str], list_: bool, page_size: int, **opts: Any
 ) -> None:
-    from triplehelix.graph.remote import RemoteGraph
-    from triplehelix.graph.remote_write import pull_graphs
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.remote.graph import RemoteGraph
+    from triplehelix.graph.remote.write import pull_graphs
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     remote = RemoteGraph(make_client(**_shared(opts)), page_size=page_size, progress=_progress)
     if list_:
@@ -404,12 +404,12 @@ def write_records_remote(
 ) -> None:
     """What ``load-remote`` and ``load --endpoint`` do: validate, then push graph by graph."""
     from triplehelix.data.loader import load_records
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     client = make_client(**_shared(opts))
     rs = load_records(data, stdin_format=stdin_format)
     if shacl:
-        from triplehelix.graph.checks import check_graph
+        from triplehelix.graph.views.checks import check_graph
 
         check = check_graph(rs)
         if check.violations:
@@ -417,7 +417,7 @@ def write_records_remote(
     kg = KnowledgeGraph()  # in memory: the records become graphs exactly as in `load`
     kg.load(rs)
     push_kg(kg, client)
-    from triplehelix.graph.remote_sources import drop_vanished
+    from triplehelix.graph.remote.sources import drop_vanished
 
     gone = drop_vanished(kg, client)  # rows a changed file no longer has, as `load` does
     if gone:

@@ -45,7 +45,7 @@ __all__ = ["serve"]
     help="Largest answer sent, in MiB.",
 )
 def serve(store: Path, host: str, port: int, timeout: float, max_mb: float) -> None:
-    from triplehelix.graph.serve import Endpoint
+    from triplehelix.graph.store.serve import Endpoint
 
     endpoint = Endpoint(store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20))
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too

@@ -141,7 +141,7 @@ def check_rdf_syntax(src: SourceFile) -> list[Problem]:
     """Parse an RDF file once, so that bad syntax is reported before anything is written."""
     import pyoxigraph as ox
 
-    from triplehelix.graph.formats import RDF_FORMATS
+    from triplehelix.graph.rdf.formats import RDF_FORMATS
 
     try:
         for _quad in ox.parse(src.content, RDF_FORMATS[src.fmt], base_iri="urn:x-check:"):

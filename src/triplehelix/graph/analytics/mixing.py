@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from triplehelix.graph.analytics.report import Report, Table, rounded
-from triplehelix.graph.network import SPHERE_ORDER
+from triplehelix.graph.views.network import SPHERE_ORDER
 
 __all__ = ["assortativity", "ei_index", "mixing"]
 

@@ -7,7 +7,7 @@ from collections import Counter
 import networkx as nx
 
 from triplehelix.graph.analytics.report import Report, Table, rounded
-from triplehelix.graph.network import SPHERE_ORDER
+from triplehelix.graph.views.network import SPHERE_ORDER
 
 __all__ = ["summary"]
 

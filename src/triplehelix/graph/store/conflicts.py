@@ -34,8 +34,8 @@ from triplehelix.ontology import shapes_graph
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.bulk import Plan
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.bulk import Plan
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = [
     "Conflict",
@@ -393,7 +393,7 @@ def summary(conflicts: list[Conflict], shown: int = SHOWN) -> list[str]:
 
 def plan_conflicts(kg: KnowledgeGraph, plan: Plan, names: set[str]) -> list[Conflict]:
     """Conflicts of the entities (not participations) of some sources of a bulk plan."""
-    from triplehelix.graph.rdf import Emitter
+    from triplehelix.graph.rdf.mapping import Emitter
 
     rs = plan.entities
 

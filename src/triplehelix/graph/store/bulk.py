@@ -54,13 +54,13 @@ from triplehelix.data.readers import SourceFile, expand_paths, read_source
 from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
-from triplehelix.graph.conflicts import Conflict, plan_conflicts
-from triplehelix.graph.rdf import Emitter, _check_collisions, run_key
-from triplehelix.graph.source_docs import sort_sources
+from triplehelix.graph.rdf.mapping import Emitter, _check_collisions, run_key
+from triplehelix.graph.store.conflicts import Conflict, plan_conflicts
+from triplehelix.graph.store.sources import sort_sources
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = [
     "BulkReport",
@@ -225,7 +225,7 @@ def write(
     loads chunk *n*: on two cores the two halves overlap.
 
     >>> from triplehelix.data.loader import seed_path
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> kg = KnowledgeGraph()
     >>> first = write(kg, prepare([seed_path()]))
     >>> again = write(kg, prepare([seed_path()]))
@@ -369,7 +369,7 @@ class _Loader:
 
 
 def _write_rdf_files(kg: KnowledgeGraph, plan: Plan) -> None:
-    from triplehelix.graph.store import _rdf_file_nquads
+    from triplehelix.graph.store.local import _rdf_file_nquads
 
     for src in plan.rdf_files:
         kg.store.load(_rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)

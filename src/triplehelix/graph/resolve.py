@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from triplehelix.data.iris import BASE, slugify
 from triplehelix.errors import UsageError
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_CURATION
 
 __all__ = ["Candidate", "apply_merge", "canonical", "find_candidates", "name_key", "undo_merge"]

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from triplehelix.errors import StoreError
-from triplehelix.graph.remote import COUNT, PROLOGUE, STAGING, RemoteGraph, _terms, check_iri
-from triplehelix.graph.sparql_http import HttpError, SparqlClient
-from triplehelix.graph.sparql_json import bad_response, ntriples
+from triplehelix.graph.remote.client import HttpError, SparqlClient
+from triplehelix.graph.remote.graph import COUNT, PROLOGUE, STAGING, RemoteGraph, _terms, check_iri
+from triplehelix.graph.remote.sparql_json import bad_response, ntriples
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store", "unstate"]
 
@@ -212,7 +212,7 @@ def unstate(client: SparqlClient, names: list[str]) -> str:
     keeps a fact that only an earlier version of a graph stated (as the embedded store's
     ``unload``). Staging graphs (half-written uploads) state nothing.
 
-    >>> from triplehelix.graph.sparql_http import Endpoints
+    >>> from triplehelix.graph.remote.client import Endpoints
     >>> print(unstate(SparqlClient(Endpoints.of("http://h:1")), ["urn:a"]))
     DELETE { ?s ?p ?o } WHERE {
       VALUES ?_g { <urn:a> }

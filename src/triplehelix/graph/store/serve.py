@@ -49,7 +49,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from triplehelix.errors import QueryError, StoreError, UsageError
-from triplehelix.graph.query import QUERY_STACK, check_text
+from triplehelix.graph.query.run import QUERY_STACK, check_text
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "find_oxigraph", "free_port", "lock_store"]
@@ -191,7 +191,7 @@ class Endpoint:
             StoreError: a load is writing the store (``store-busy``), or the server did
                 not come up (its log is in the message).
         """
-        from triplehelix.graph.store import KnowledgeGraph
+        from triplehelix.graph.store.local import KnowledgeGraph
 
         self._lock = lock_store(self.store)
         try:

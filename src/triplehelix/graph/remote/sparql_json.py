@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from triplehelix.graph.http_guard import HttpError
+from triplehelix.graph.remote.http_guard import HttpError
 
 __all__ = ["KINDS", "bad_response", "check_results", "ntriples"]
 

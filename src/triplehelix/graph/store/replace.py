@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet
 from triplehelix.data.models import Document
-from triplehelix.graph.store import KnowledgeGraph
+from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_META
 
 __all__ = ["replace_sources"]

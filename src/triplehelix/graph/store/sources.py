@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from triplehelix.data.iris import Minter
 from triplehelix.data.sources import base_name, normal_name
 from triplehelix.errors import StoreError, UsageError
-from triplehelix.graph.rdf import literal
+from triplehelix.graph.rdf.mapping import literal
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["Sorted", "find_source", "loaded_elsewhere", "sort_sources"]
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from triplehelix.graph.remote import check_iri
-from triplehelix.graph.remote_write import unstate
+from triplehelix.graph.remote.graph import check_iri
+from triplehelix.graph.remote.write import unstate
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.sparql_http import SparqlClient
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.remote.client import SparqlClient
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["drop_vanished"]
 

@@ -1,4 +1,4 @@
-"""Saved queries: ``graph/queries/*.rq`` files with a header naming their parameters.
+"""Saved queries: ``graph/query/queries/*.rq`` files with a header naming their parameters.
 
 A saved query starts with comment lines::
 
@@ -33,7 +33,7 @@ from triplehelix.errors import UsageError
 from triplehelix.ontology.namespace import EU_COUNTRY, PREFIXES
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["Param", "SavedQuery", "saved_queries"]
 
@@ -150,7 +150,7 @@ class SavedQuery:
 @cache
 def saved_queries() -> dict[str, SavedQuery]:
     """Every saved query shipped with triplehelix, by name."""
-    folder = resources.files("triplehelix.graph") / "queries"
+    folder = resources.files("triplehelix.graph.query") / "queries"
     found = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
@@ -202,7 +202,7 @@ def _iri(text: str) -> ox.NamedNode | None:
 
 
 def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedNode:
-    from triplehelix.graph.query import bind
+    from triplehelix.graph.query.run import bind
 
     iri = _iri(value.strip())
     if iri is not None:

@@ -24,11 +24,11 @@ from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_pat
 from triplehelix.data.readers import SourceFile
 from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
-from triplehelix.graph.bulk import has_run, interrupted, recover, unload
-from triplehelix.graph.conflicts import Conflict, records_conflicts
-from triplehelix.graph.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
-from triplehelix.graph.rdf import build_nquads, literal, run_key
-from triplehelix.graph.source_docs import find_source, sort_sources
+from triplehelix.graph.rdf.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
+from triplehelix.graph.rdf.mapping import build_nquads, literal, run_key
+from triplehelix.graph.store.bulk import has_run, interrupted, recover, unload
+from triplehelix.graph.store.conflicts import Conflict, records_conflicts
+from triplehelix.graph.store.sources import find_source, sort_sources
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
@@ -268,7 +268,7 @@ class KnowledgeGraph:
         """
         keep = [g for g in self.graph_names() if with_ontology or g not in INFRASTRUCTURE]
         if fmt == "jsonld":
-            from triplehelix.graph.jsonld import write_jsonld
+            from triplehelix.graph.rdf.jsonld import write_jsonld
 
             write_jsonld(self.store, keep, out)
         elif fmt in QUAD_FORMATS:

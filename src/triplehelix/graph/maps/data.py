@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["Details", "node_details"]
 
@@ -100,8 +100,8 @@ def node_details(kg: KnowledgeGraph, labels: dict[str, str]) -> Details:
         kg: the knowledge graph.
         labels: display label of each node (``node_table``), for naming activities.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
-    >>> from triplehelix.graph.network import node_table
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
+    >>> from triplehelix.graph.views.network import node_table
     >>> kg = KnowledgeGraph.seed()
     >>> d = node_details(kg, {k: v["label"] for k, v in node_table(kg).items()})
     >>> ektu = next(n for n in d.names if n.endswith("east-kazakhstan-technical-university-kz"))

@@ -14,7 +14,7 @@
   evaluates) and the caller stops waiting after ``timeout`` seconds with a ``query-timeout`` error;
 - syntax errors name the line and column and show the offending line.
 
->>> from triplehelix.graph.store import KnowledgeGraph
+>>> from triplehelix.graph.store.local import KnowledgeGraph
 >>> kg = KnowledgeGraph.seed()
 >>> r = run_query(kg, "SELECT ?x WHERE { BIND(?_v AS ?x) }", {"v": "a } DROP ALL {"})
 >>> r.to_records()
@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyoxigraph as ox
 
 from triplehelix.errors import QueryError, StoreError, UsageError
-from triplehelix.graph.results import Result
-from triplehelix.graph.sparql_tokens import TokenError, tokenize
+from triplehelix.graph.query.results import Result
+from triplehelix.graph.query.tokens import TokenError, tokenize
 from triplehelix.ontology.namespace import PREFIXES
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -424,13 +424,13 @@ def run_query(
         QueryError: refused, malformed, failed or timed-out queries.
         UsageError: unknown saved query, missing or unresolvable parameters.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> kg = KnowledgeGraph.seed()
     >>> rows = run_query(kg, "org-portfolio", {"org": "ektu"}).to_records()
     >>> len(rows) > 0
     True
     """
-    from triplehelix.graph.saved import saved_queries
+    from triplehelix.graph.query.saved import saved_queries
 
     params = dict(params or {})
     saved = saved_queries().get(text_or_name)

@@ -35,7 +35,7 @@ def check_graph(rs: RecordSet, *, base: str = BASE) -> GraphCheck:
     >>> check_graph(load_records([seed_path()])).violations
     []
     """
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
     kg = KnowledgeGraph()
     kg.load(rs, base=base)

@@ -26,8 +26,8 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from triplehelix.errors import QueryError, StoreError
-from triplehelix.graph.sparql_http import Endpoints, SparqlClient
-from triplehelix.graph.sparql_json import bad_response, ntriples
+from triplehelix.graph.remote.client import Endpoints, SparqlClient
+from triplehelix.graph.remote.sparql_json import bad_response, ntriples
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = [
@@ -408,7 +408,7 @@ def check_iri(iri: str) -> str:
 def _values_block(bindings: Mapping[str, str | int] | None) -> str:
     if not bindings:
         return ""
-    from triplehelix.graph.store import _values  # the same VALUES block as the local store
+    from triplehelix.graph.store.local import _values  # the same VALUES block as the local store
 
     return _values(bindings)
 

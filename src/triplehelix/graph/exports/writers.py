@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
-from triplehelix.graph.network import SPHERE_ORDER
+from triplehelix.graph.views.network import SPHERE_ORDER
 from triplehelix.safe_text import spreadsheet_cell, xml_text
 
 __all__ = [

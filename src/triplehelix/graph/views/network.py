@@ -30,7 +30,7 @@ import networkx as nx
 from triplehelix.data.types import alpha2
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = [
     "Filters",
@@ -211,7 +211,7 @@ def _local(iri: str) -> str:
 def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDiGraph:
     """Every typed instance and every IRI-valued link between two of them.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> g = full_graph(KnowledgeGraph.seed())
     >>> all("label" in a and "kind" in a for _, a in g.nodes(data=True))
     True
@@ -268,7 +268,7 @@ def coparticipation_graph(
     Edge attributes: ``weight``, ``projects`` (sorted activity IRIs, space-joined) and
     ``helix_pair`` (e.g. ``academia-industry``).
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> g = coparticipation_graph(KnowledgeGraph.seed())
     >>> g.number_of_edges() >= 1
     True
@@ -313,7 +313,7 @@ def kept_participations(
     Raises:
         UsageError: a sector, programme, country, sphere or role the graph does not know.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> rows = kept_participations(KnowledgeGraph.seed(), Filters(), coparticipation=False)
     >>> all(r["agent"] and r["activity"] for r in rows)
     True

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triplehelix.errors import QueryError, UsageError
-from triplehelix.graph.http_guard import (
+from triplehelix.graph.remote.http_guard import (
     CrossOriginRedirectError,
     Deadline,
     DeadlineRequest,
@@ -40,7 +40,7 @@ from triplehelix.graph.http_guard import (
     handlers,
     read_capped,
 )
-from triplehelix.graph.sparql_json import bad_response, check_results
+from triplehelix.graph.remote.sparql_json import bad_response, check_results
 
 __all__ = ["Endpoints", "HttpError", "SparqlClient", "graph_by_variable"]
 

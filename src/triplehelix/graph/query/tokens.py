@@ -98,7 +98,7 @@ def tokenize(text: str) -> Iterator[Token]:
     >>> list(tokenize('ASK { "open }'))
     Traceback (most recent call last):
     ...
-    triplehelix.graph.sparql_tokens.TokenError: no SPARQL token starts here: '"open }'
+    triplehelix.graph.query.tokens.TokenError: no SPARQL token starts here: '"open }'
     """
     pos, end = 0, len(text)
     while pos < end:

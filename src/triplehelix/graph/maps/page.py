@@ -21,8 +21,8 @@ from typing import Any
 
 import networkx as nx
 
-from triplehelix.graph.layout import geo_positions, positions
-from triplehelix.graph.mapdata import Details
+from triplehelix.graph.maps.data import Details
+from triplehelix.graph.maps.layout import geo_positions, positions
 
 __all__ = ["PHYSICS_LIMIT", "SPHERE_COLOURS", "MapStyle", "render_map"]
 
@@ -108,7 +108,7 @@ def render_map(
         n_edges=n_edges,
         legend=_legend(graph, style, legend_colours),
         js_vis=_asset("vis-network.min.js"),
-        js_map=files("triplehelix.graph").joinpath("map.js").read_text(encoding="utf-8"),
+        js_map=files("triplehelix.graph.maps").joinpath("map.js").read_text(encoding="utf-8"),
         data=_safe_json(data),
     )
 

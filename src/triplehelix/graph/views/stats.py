@@ -10,7 +10,7 @@ from triplehelix.data.types import alpha2
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["Stats", "collect_stats"]
 
@@ -87,7 +87,7 @@ class Stats:
 def collect_stats(kg: KnowledgeGraph) -> Stats:
     """Count a store's contents.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> s = collect_stats(KnowledgeGraph.seed())
     >>> s.by_class["Organization"] >= 5 and s.graphs["source records"] >= 1
     True

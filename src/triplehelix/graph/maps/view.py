@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from triplehelix.errors import QueryError, UsageError
-from triplehelix.graph.mapdata import Details
-from triplehelix.graph.network import (
+from triplehelix.graph.maps.data import Details
+from triplehelix.graph.views.network import (
     Filters,
     NodeTable,
     bipartite_graph,
@@ -25,7 +25,7 @@ from triplehelix.graph.network import (
 )
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store import KnowledgeGraph
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["Selection", "query_graph", "select_view"]
 
@@ -77,8 +77,8 @@ def select_view(
     Raises:
         UsageError: unknown view, or a focus that names no node or several.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
-    >>> from triplehelix.graph.mapdata import Details
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
+    >>> from triplehelix.graph.maps.data import Details
     >>> g = select_view(KnowledgeGraph.seed(), "bipartite", Selection(country="TJ"), Details())
     >>> {a["country"] for _, a in g.nodes(data=True) if a["kind"] == "organisation"}
     {'TJ'}
@@ -177,14 +177,14 @@ def query_graph(
     Raises:
         QueryError: not a SELECT, or the variables are missing.
 
-    >>> from triplehelix.graph.store import KnowledgeGraph
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
     >>> q = "SELECT ?source ?target WHERE { ?p th:agent ?source ; th:activity ?target }"
     >>> g = query_graph(KnowledgeGraph.seed(), q, "edges.rq")
     >>> g.number_of_edges() > 5 and all("label" in a for _, a in g.nodes(data=True))
     True
     """
-    from triplehelix.graph.network import node_table
-    from triplehelix.graph.query import DEFAULT_TIMEOUT, check_text, in_worker
+    from triplehelix.graph.query.run import DEFAULT_TIMEOUT, check_text, in_worker
+    from triplehelix.graph.views.network import node_table
 
     try:
         check_text(sparql, source=where)
@@ -223,7 +223,7 @@ def query_graph(
 
 def _rows(kg: KnowledgeGraph, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
     """The variables of a query's answer and, for a map query, its rows as Python values."""
-    from triplehelix.graph.store import to_python
+    from triplehelix.graph.store.local import to_python
 
     result = kg.query(sparql)
     names = {v.value for v in getattr(result, "variables", [])}

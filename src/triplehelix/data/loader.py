@@ -18,8 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pydantic import BaseModel, ValidationError
 
+from triplehelix.data.formats import RDF_FORMATS
 from triplehelix.data.models import BUILTIN_SECTORS, MODELS, Record, record_key
 from triplehelix.data.readers import RDF_SUFFIXES, RawRecord, SourceFile, expand_paths, read_source
 from triplehelix.data.types import RefTo, expected_of
@@ -139,10 +141,6 @@ def _load_records(
 
 def check_rdf_syntax(src: SourceFile) -> list[Problem]:
     """Parse an RDF file once, so that bad syntax is reported before anything is written."""
-    import pyoxigraph as ox
-
-    from triplehelix.graph.rdf.formats import RDF_FORMATS
-
     try:
         for _quad in ox.parse(src.content, RDF_FORMATS[src.fmt], base_iri="urn:x-check:"):
             pass

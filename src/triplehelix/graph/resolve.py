@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from triplehelix.data.iris import BASE, slugify
+from triplehelix.data.iris import BASE
+from triplehelix.data.slug import slugify
 from triplehelix.errors import UsageError
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_CURATION

@@ -42,8 +42,9 @@ from triplehelix.data.importers.cordis_records import (
     project_iri,
 )
 from triplehelix.data.importers.report import QualityReport
-from triplehelix.data.iris import BASE, slugify
+from triplehelix.data.iris import BASE
 from triplehelix.data.loader import RecordSet
+from triplehelix.data.slug import slugify
 from triplehelix.data.sources import document_key, source_name
 from triplehelix.errors import InputError
 

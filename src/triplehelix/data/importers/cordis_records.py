@@ -13,8 +13,9 @@ from typing import Any
 
 from triplehelix.data.importers.common import Collector, cordis_country
 from triplehelix.data.importers.report import QualityReport
-from triplehelix.data.iris import BASE, slugify
+from triplehelix.data.iris import BASE
 from triplehelix.data.models import Grant, Organisation, Participation, Programme, Project
+from triplehelix.data.slug import slugify
 
 __all__ = ["ACTIVITY_TYPES", "EC", "emit_entities", "emit_participations", "org_iri"]
 

@@ -39,9 +39,9 @@ from pydantic import BaseModel, Field, ValidationError
 from triplehelix.data.files import read_regular
 from triplehelix.data.importers.common import Collector, CsvRow, read_csv_rows
 from triplehelix.data.importers.report import QualityReport
-from triplehelix.data.iris import slugify
 from triplehelix.data.loader import RecordSet, _ref_fields
 from triplehelix.data.models import MODELS
+from triplehelix.data.slug import slugify
 from triplehelix.data.sources import document_key, source_name
 from triplehelix.data.types import STRICT
 from triplehelix.errors import InputError, InvalidDataError, Problem

@@ -21,9 +21,10 @@ from typing import Any
 from triplehelix.data.files import check_regular, read_regular
 from triplehelix.data.importers.common import Collector
 from triplehelix.data.importers.report import QualityReport
-from triplehelix.data.iris import BASE, slugify
+from triplehelix.data.iris import BASE
 from triplehelix.data.loader import RecordSet
 from triplehelix.data.models import Organisation
+from triplehelix.data.slug import slugify
 from triplehelix.data.sources import document_key, source_name
 from triplehelix.errors import InputError
 

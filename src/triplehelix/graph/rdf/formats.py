@@ -1,4 +1,4 @@
-"""RDF serialisation formats by their CLI names."""
+"""Writing RDF safely: what RDF/XML cannot hold (the format list is ``data.formats``)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,7 @@ import pyoxigraph as ox
 
 from triplehelix.safe_text import xml_text
 
-__all__ = ["QUAD_FORMATS", "RDF_FORMATS", "xml_safe"]
-
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-QUAD_FORMATS = frozenset({"nq", "trig", "jsonld"})
-"""Formats that keep named graphs (provenance); the others merge them."""
+__all__ = ["xml_safe"]
 
 
 def xml_safe(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:

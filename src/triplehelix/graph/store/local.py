@@ -19,12 +19,13 @@ from typing import IO, Any
 import pyoxigraph as ox
 import rdflib
 
+from triplehelix.data.formats import QUAD_FORMATS, RDF_FORMATS
 from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
 from triplehelix.data.readers import SourceFile
 from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
-from triplehelix.graph.rdf.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
+from triplehelix.graph.rdf.formats import xml_safe
 from triplehelix.graph.rdf.mapping import build_nquads, literal, run_key
 from triplehelix.graph.store.bulk import has_run, interrupted, recover, unload
 from triplehelix.graph.store.conflicts import Conflict, records_conflicts

@@ -73,7 +73,7 @@ def baseline_graph(rs: Any) -> Any:
     import rdflib
     from rdflib.namespace import RDF, SDO, SKOS, XSD
 
-    from triplehelix.graph.rdf.mapping import org_class
+    from triplehelix.graph.rdf.terms import org_class
 
     th = rdflib.Namespace("https://w3id.org/triplehelix/ontology#")
     base = "https://example.org/"

@@ -9,7 +9,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from triplehelix.data import models
-from triplehelix.graph.rdf.mapping import org_class
+from triplehelix.graph.rdf.terms import org_class
 from triplehelix.ontology import scheme_iri, tbox_graph, vocab_graph
 from triplehelix.ontology.namespace import HORIZON_YEARS as VOCAB_HORIZONS
 from triplehelix.ontology.namespace import TH

@@ -17,10 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
-
-from rdflib import namespace as _ns
 
 from triplehelix._version import __version__
 from triplehelix.data.iris import BASE, VOCAB, Minter
@@ -42,103 +39,32 @@ from triplehelix.data.models import (
     SourceRecord,
     record_key,
 )
-from triplehelix.data.sources import base_name
 from triplehelix.data.types import (
-    Money,
     alpha3,
-    date_precision,
-    date_year,
-    xsd_decimal,
     xsd_year,
 )
 from triplehelix.errors import InvalidDataError, Problem
-from triplehelix.ontology import namespace as _th
+from triplehelix.graph.rdf.meta import Meta
+from triplehelix.graph.rdf.terms import (
+    DCTERMS,
+    DERIVED,
+    META,
+    ORG,
+    ORG_CLASS,
+    RDF,
+    SDO,
+    SKOS,
+    TH,
+    XSD,
+    A,
+    Triples,
+    decimal,
+    iri,
+    literal,
+)
 from triplehelix.ontology.namespace import EU_COUNTRY, GRAPH_META
 
-__all__ = ["Build", "Emitter", "build_nquads", "literal", "org_class", "run_key"]
-
-
-class _Terms:
-    """A namespace whose terms are looked up once: rdflib's ``Namespace.__getattr__``
-    costs about a microsecond a call, and the mapping makes millions at scale.
-
-    >>> str(SDO.startDate), str(XSD)
-    ('https://schema.org/startDate', 'http://www.w3.org/2001/XMLSchema#')
-    """
-
-    def __init__(self, ns: Any) -> None:
-        self._ns = ns
-
-    def __getattr__(self, name: str) -> Any:
-        term = getattr(self._ns, name)
-        setattr(self, name, term)
-        return term
-
-    def __str__(self) -> str:
-        return str(self._ns)
-
-
-DCTERMS, FOAF, ORG, PROV, RDF, SDO, SKOS, XSD = (
-    _Terms(n)
-    for n in (_ns.DCTERMS, _ns.FOAF, _ns.ORG, _ns.PROV, _ns.RDF, _ns.SDO, _ns.SKOS, _ns.XSD)
-)
-TH = _Terms(_th.TH)
-
-ORG_CLASS = {
-    "university": TH.University,
-    "research-organisation": TH.ResearchOrganisation,
-    "company": TH.Company,
-    "government-body": TH.GovernmentBody,
-    "development-agency": TH.DevelopmentAgency,
-    "technology-transfer-centre": TH.TechnologyTransferCentre,
-    "funding-body": TH.FundingBody,
-    "other": TH.OtherOrganisation,
-}
-
-
-def org_class(org_type: str) -> str:
-    """The ontology class of an organisation type.
-
-    >>> org_class("university")
-    'https://w3id.org/triplehelix/ontology#University'
-    """
-    return str(ORG_CLASS[org_type])
-
-
-def _i(term: object) -> str:
-    return f"<{term}>"
-
-
-A = _i(RDF.type)
-DERIVED = _i(PROV.wasDerivedFrom)
-META = _i(GRAPH_META)
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
-    """An N-Triples literal.
-
-    >>> literal('say "hi"', lang="en")
-    '"say \\\\"hi\\\\""@en'
-    >>> literal("2025", datatype="http://www.w3.org/2001/XMLSchema#gYear")
-    '"2025"^^<http://www.w3.org/2001/XMLSchema#gYear>'
-    """
-    body = f'"{text.translate(_ESCAPES)}"'
-    if lang:
-        return f"{body}@{lang}"
-    if datatype:
-        return f"{body}^^<{datatype}>"
-    return body
-
-
-def _int(n: int) -> str:
-    return literal(str(n), datatype=str(XSD.integer))
-
-
-def _decimal(number: Decimal | float) -> str:
-    """An ``xsd:decimal`` literal in the canonical lexical form (never ``1.5E+6``)."""
-    return literal(xsd_decimal(number), datatype=str(XSD.decimal))
+__all__ = ["Build", "Emitter", "build_nquads", "check_collisions", "run_key"]
 
 
 @dataclass(slots=True)
@@ -150,45 +76,6 @@ class Build:
     graphs: set[str]
     run: str
     iris: dict[str, str] = field(default_factory=dict)
-
-
-class _Triples:
-    """Triples of one node, collected before they are written to each source graph."""
-
-    def __init__(self, subject: str) -> None:
-        self.s = _i(subject)
-        self.rows: list[tuple[str, str, str]] = []
-        self.also: list[str] = []  # further fact-bearing subjects (contributions)
-
-    def add(self, p: object, o: str) -> None:
-        self.rows.append((self.s, _i(p), o))
-
-    def iri(self, p: object, o: object | None) -> None:
-        if o is not None:
-            self.add(p, _i(o))
-
-    def labels(self, p: object, names: dict[str, str] | None) -> None:
-        for lang, text in (names or {}).items():
-            self.add(p, literal(text, lang=lang))
-
-    def dates(self, rec: Record) -> None:
-        for attr, p_date, p_year in (
-            ("start", SDO.startDate, TH.startYear),
-            ("end", SDO.endDate, TH.endYear),
-        ):
-            value = getattr(rec, attr, None)
-            if value:
-                self.add(p_date, literal(value, datatype=str(XSD) + date_precision(value)))
-                self.add(p_year, _int(date_year(value)))
-
-    def money(self, owner: str, amount: Money | None) -> None:
-        if amount is None:
-            return
-        node = f"{owner}#amount"
-        self.iri(SDO.amount, node)
-        self.rows.append((_i(node), A, _i(SDO.MonetaryAmount)))
-        self.rows.append((_i(node), _i(SDO.value), _decimal(amount.value)))
-        self.rows.append((_i(node), _i(SDO.currency), literal(amount.currency)))
 
 
 def build_nquads(
@@ -217,7 +104,7 @@ def build_nquads(
     """
     minter = Minter(base)
     iris = minter.mint_all(rs.records)
-    _check_collisions(rs, minter)
+    check_collisions(rs, minter)
     run = f"{minter.id_base}run/{_run_key(rs)}"
     primary = {d.id: d.primary for d in rs.records if isinstance(d, Document)}
     emitter = Emitter(minter, run, rs.files, primary)
@@ -252,7 +139,7 @@ class Emitter:
         primary: dict[str, bool] | None = None,
     ) -> None:
         self.minter = minter
-        self.meta = _Meta(minter, run, files, primary or {})
+        self.meta = Meta(minter, run, files, primary or {})
         self.graphs: set[str] = set()
 
     def records(self, records: list[Record], where: list[Located]) -> list[str]:
@@ -264,12 +151,12 @@ class Emitter:
                 meta.explicit(rec)
                 continue
             sources = [minter.resolve(s) for s in rec.sources] or [meta.implicit(loc)]
-            node = _Triples(minter.by_key[record_key(rec)])
+            node = Triples(minter.by_key[record_key(rec)])
             _map(rec, node, minter)
             for subject in (node.s, *node.also):
-                node.rows.extend((subject, DERIVED, _i(src)) for src in sources)
+                node.rows.extend((subject, DERIVED, iri(src)) for src in sources)
             for src in sources:
-                g = _i(src)
+                g = iri(src)
                 graphs.add(src)
                 lines.extend(f"{s} {p} {o} {g} .\n" for s, p, o in node.rows)
             lines.extend(f"{s} {p} {o} .\n" for s, p, o in node.rows)  # the union (module doc)
@@ -304,16 +191,16 @@ def _run_key(rs: RecordSet) -> str:
     return run_key(rs.files)
 
 
-def _check_collisions(rs: RecordSet, minter: Minter) -> None:
+def check_collisions(rs: RecordSet, minter: Minter) -> None:
     seen: dict[str, tuple[str, Located]] = {}
     problems = []
     for rec, loc in zip(rs.records, rs.where, strict=True):
         if rec.iri is not None:
             continue
         key = record_key(rec)
-        iri = minter.by_key[key]
-        if iri in seen and seen[iri][0] != key:
-            other, where = seen[iri]
+        node = minter.by_key[key]
+        if node in seen and seen[node][0] != key:
+            other, where = seen[node]
             problems.append(
                 Problem(
                     loc.file,
@@ -322,112 +209,20 @@ def _check_collisions(rs: RecordSet, minter: Minter) -> None:
                     "iri-collision",
                     f"a record distinct from '{other}' ({where.file}:{where.line}); "
                     "both mint the same IRI — give one an 'iri' or an identifier",
-                    iri,
+                    node,
                 )
             )
-        seen.setdefault(iri, (key, loc))
+        seen.setdefault(node, (key, loc))
     if problems:
         raise InvalidDataError(
             problems, hint="records that are the same thing should be one record"
         )
 
 
-class _Meta:
-    """The ``meta`` graph: documents, source records, the ingest run."""
-
-    def __init__(
-        self, minter: Minter, run: str, files: dict[str, str], primary: dict[str, bool]
-    ) -> None:
-        self.minter, self.run, self.files, self.primary = minter, run, files, primary
-        self.rows: list[tuple[str, str, str]] = []
-        self.seen: set[str] = set()
-
-    def _doc(
-        self, iri: str, title: dict[str, str], sha: str | None = None, name: str | None = None
-    ) -> None:
-        t = _Triples(iri)
-        t.iri(RDF.type, TH.SourceDocument)
-        t.iri(RDF.type, FOAF.Document)
-        t.labels(DCTERMS.title, title)
-        if sha:
-            t.add(SDO.sha256, literal(sha))
-        if name:  # the source name as loaded (``data.sources``)
-            t.add(DCTERMS.identifier, literal(name))
-        self.rows.extend(t.rows)
-        self.rows.append((_i(self.run), _i(PROV.used), _i(iri)))
-
-    def _record(self, iri: str, doc: str, locator: str | None) -> _Triples:
-        t = _Triples(iri)
-        t.iri(RDF.type, TH.SourceRecord)
-        t.iri(DCTERMS.isPartOf, doc)
-        if locator:
-            t.add(TH.locator, literal(locator))
-        t.iri(PROV.wasGeneratedBy, self.run)
-        return t
-
-    def implicit(self, loc: Located) -> str:
-        doc = self.minter.file_document(loc.file)
-        unit = "row" if loc.fmt in ("csv", "tsv") else "line"
-        iri = f"{doc}/{unit}-{loc.line}"
-        if doc not in self.seen:
-            self.seen.add(doc)
-            self._doc(doc, {"en": base_name(loc.file)}, self.files.get(loc.file), loc.file)
-        if iri not in self.seen:
-            self.seen.add(iri)
-            self.rows.extend(self._record(iri, doc, f"{unit} {loc.line}").rows)
-        return iri
-
-    def explicit(self, rec: Document | SourceRecord) -> None:
-        iri = self.minter.resolve(rec.id)
-        if isinstance(rec, Document):
-            self._doc(iri, rec.title)
-            t = _Triples(iri)
-            t.iri(SDO.url, str(rec.url) if rec.url else None)
-            if rec.publisher:
-                t.add(DCTERMS.publisher, literal(rec.publisher))
-            if rec.issued:
-                t.add(
-                    DCTERMS.issued,
-                    literal(rec.issued, datatype=str(XSD) + date_precision(rec.issued)),
-                )
-            if rec.license:
-                t.add(DCTERMS.license, literal(rec.license))
-            if rec.language:
-                t.add(DCTERMS.language, literal(rec.language, datatype=str(XSD.language)))
-            t.labels(SDO.description, rec.description)
-            self.rows.extend(t.rows)
-        else:
-            doc = self.minter.resolve(rec.document)
-            t = self._record(iri, doc, rec.locator)
-            # Originals (grant agreements, official lists) vs secondary sources (news).
-            primary = self.primary.get(rec.document, False)
-            t.iri(PROV.hadPrimarySource if primary else PROV.wasDerivedFrom, doc)
-            t.labels(SDO.text, rec.text)
-            self.rows.extend(t.rows)
-
-    def drain(self) -> list[tuple[str, str, str]]:
-        """The rows collected since the last drain (each source record is described once)."""
-        rows, self.rows = self.rows, []
-        return rows
-
-    def closing(self, started: str | None) -> list[tuple[str, str, str]]:
-        """The ingest run and the software agent."""
-        agent = f"{self.minter.id_base}software/triplehelix"
-        run = _Triples(self.run)
-        run.iri(RDF.type, PROV.Activity)
-        run.iri(PROV.wasAssociatedWith, agent)
-        if started:
-            run.add(PROV.startedAtTime, literal(started, datatype=str(XSD.dateTime)))
-        soft = _Triples(agent)
-        soft.iri(RDF.type, PROV.SoftwareAgent)
-        soft.add(SDO.softwareVersion, literal(__version__))
-        return [*run.rows, *soft.rows]
-
-
 # -- one function per record kind ----------------------------------------------------------
 
 
-def _map(rec: Record, t: _Triples, m: Minter) -> None:
+def _map(rec: Record, t: Triples, m: Minter) -> None:
     t.labels(SDO.description, rec.description)
     mapper = _MAPPERS[type(rec)]
     mapper(rec, t, m)
@@ -437,7 +232,7 @@ def _country(code: str) -> str:
     return str(EU_COUNTRY) + alpha3(code)
 
 
-def _organisation(rec: Organisation, t: _Triples, m: Minter) -> None:
+def _organisation(rec: Organisation, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.Organization)
     for org_type in rec.types:
         t.iri(RDF.type, ORG_CLASS[org_type])
@@ -466,7 +261,7 @@ def _organisation(rec: Organisation, t: _Triples, m: Minter) -> None:
 _ADMS_STATUS = "http://www.w3.org/ns/adms#status"
 
 
-def _organisation_details(rec: Organisation, t: _Triples, m: Minter) -> None:
+def _organisation_details(rec: Organisation, t: Triples, m: Minter) -> None:
     """Registry details (ROR, CORDIS): aliases, status, place, identifiers, relations."""
     for lang, names in rec.aliases.items():
         for name in names:
@@ -476,7 +271,7 @@ def _organisation_details(rec: Organisation, t: _Triples, m: Minter) -> None:
         t.add(SDO.foundingDate, literal(xsd_year(rec.established), datatype=str(XSD.gYear)))
     for p, coord in ((SDO.latitude, rec.latitude), (SDO.longitude, rec.longitude)):
         if coord is not None:
-            t.add(p, _decimal(coord))
+            t.add(p, decimal(coord))
     for scheme, values in rec.identifiers.items():
         for value in values:
             t.add(DCTERMS.identifier, literal(f"{scheme}:{value}"))
@@ -493,20 +288,20 @@ def _organisation_details(rec: Organisation, t: _Triples, m: Minter) -> None:
             t.iri(p, m.resolve(ref))
 
 
-def _person(rec: Person, t: _Triples, m: Minter) -> None:
+def _person(rec: Person, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.Person)
     t.add(SKOS.prefLabel, literal(rec.name))
     if rec.orcid:
         t.iri(SDO.sameAs, f"https://orcid.org/{rec.orcid}")
     subject = t.s[1:-1]
     for n, org in enumerate(rec.affiliations, start=1):
-        membership = _i(f"{subject}#membership-{n}")
-        t.rows.append((membership, A, _i(ORG.Membership)))
-        t.rows.append((membership, _i(ORG.member), t.s))
-        t.rows.append((membership, _i(ORG.organization), _i(m.resolve(org))))
+        membership = iri(f"{subject}#membership-{n}")
+        t.rows.append((membership, A, iri(ORG.Membership)))
+        t.rows.append((membership, iri(ORG.member), t.s))
+        t.rows.append((membership, iri(ORG.organization), iri(m.resolve(org))))
 
 
-def _programme(rec: Programme, t: _Triples, m: Minter) -> None:
+def _programme(rec: Programme, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.FundingProgramme)
     t.labels(SKOS.prefLabel, rec.name)
     if rec.acronym:
@@ -524,7 +319,7 @@ def _programme(rec: Programme, t: _Triples, m: Minter) -> None:
     t.dates(rec)
 
 
-def _grant(rec: Grant, t: _Triples, m: Minter) -> None:
+def _grant(rec: Grant, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.Grant)
     t.labels(SKOS.prefLabel, rec.name)
     if rec.number:
@@ -540,7 +335,7 @@ def _grant(rec: Grant, t: _Triples, m: Minter) -> None:
     t.dates(rec)
 
 
-def _project(rec: Project, t: _Triples, m: Minter) -> None:
+def _project(rec: Project, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.Project)
     t.labels(SKOS.prefLabel, rec.name)
     if rec.acronym:
@@ -557,13 +352,13 @@ def _project(rec: Project, t: _Triples, m: Minter) -> None:
     if rec.total_cost is not None:  # the project's budget, besides the grant's amount
         node = f"{t.s[1:-1]}#total-cost"
         t.iri(SDO.estimatedCost, node)
-        t.rows.append((_i(node), A, _i(SDO.MonetaryAmount)))
-        value = _decimal(rec.total_cost.value)
-        t.rows.append((_i(node), _i(SDO.value), value))
-        t.rows.append((_i(node), _i(SDO.currency), literal(rec.total_cost.currency)))
+        t.rows.append((iri(node), A, iri(SDO.MonetaryAmount)))
+        value = decimal(rec.total_cost.value)
+        t.rows.append((iri(node), iri(SDO.value), value))
+        t.rows.append((iri(node), iri(SDO.currency), literal(rec.total_cost.currency)))
 
 
-def _event(rec: Event, t: _Triples, m: Minter) -> None:
+def _event(rec: Event, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.Event)
     t.labels(SKOS.prefLabel, rec.name)
     t.iri(DCTERMS.type, f"{VOCAB}etype/{rec.type}" if rec.type else None)
@@ -576,7 +371,7 @@ def _event(rec: Event, t: _Triples, m: Minter) -> None:
     t.dates(rec)
 
 
-def _participation(rec: Participation, t: _Triples, m: Minter) -> None:
+def _participation(rec: Participation, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.Participation)
     t.iri(TH.agent, m.resolve(rec.agent))
     t.iri(TH.activity, m.resolve(rec.activity))
@@ -588,18 +383,18 @@ def _participation(rec: Participation, t: _Triples, m: Minter) -> None:
         _contribution(c, m.contribution(subject, c.type, n), t)
 
 
-def _contribution(c: Contribution, iri: str, owner: _Triples) -> None:
-    owner.iri(TH.contribution, iri)
-    t = _Triples(iri)
+def _contribution(c: Contribution, node: str, owner: Triples) -> None:
+    owner.iri(TH.contribution, node)
+    t = Triples(node)
     t.iri(RDF.type, TH.Contribution)
     t.iri(TH.contributionType, f"{VOCAB}ctype/{c.type}" if c.type else None)
     t.labels(SDO.description, c.description)
-    t.money(iri, c.amount)
+    t.money(node, c.amount)
     owner.rows.extend(t.rows)
     owner.also.append(t.s)  # a fact-bearing node too: it cites the same records
 
 
-def _sector(rec: Sector, t: _Triples, m: Minter) -> None:
+def _sector(rec: Sector, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, SKOS.Concept)
     t.iri(SKOS.inScheme, f"{VOCAB}sector/scheme")
     t.labels(SKOS.prefLabel, rec.name)
@@ -608,7 +403,7 @@ def _sector(rec: Sector, t: _Triples, m: Minter) -> None:
         t.iri(SKOS.closeMatch, str(match))
 
 
-def _cluster(rec: Cluster, t: _Triples, m: Minter) -> None:
+def _cluster(rec: Cluster, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, SKOS.Concept)
     t.iri(SKOS.inScheme, f"{VOCAB}cluster/scheme")
     t.labels(SKOS.prefLabel, rec.name)
@@ -616,7 +411,7 @@ def _cluster(rec: Cluster, t: _Triples, m: Minter) -> None:
     t.iri(SKOS.broader, m.resolve(rec.broader) if rec.broader else None)
 
 
-def _idea(rec: Idea, t: _Triples, m: Minter) -> None:
+def _idea(rec: Idea, t: Triples, m: Minter) -> None:
     t.iri(RDF.type, TH.ForesightIdea)
     t.labels(SDO.text, rec.text)
     t.iri(TH.horizon, f"{VOCAB}horizon/{rec.horizon}")
@@ -626,7 +421,7 @@ def _idea(rec: Idea, t: _Triples, m: Minter) -> None:
     t.iri(TH.collectedAt, m.resolve(rec.workshop) if rec.workshop else None)
 
 
-_MAPPERS: dict[type[Record], Callable[[Any, _Triples, Minter], None]] = {
+_MAPPERS: dict[type[Record], Callable[[Any, Triples, Minter], None]] = {
     Organisation: _organisation,
     Person: _person,
     Programme: _programme,

@@ -54,7 +54,7 @@ from triplehelix.data.readers import SourceFile, expand_paths, read_source
 from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
-from triplehelix.graph.rdf.mapping import Emitter, _check_collisions, run_key
+from triplehelix.graph.rdf.mapping import Emitter, check_collisions, run_key
 from triplehelix.graph.store.conflicts import Conflict, plan_conflicts
 from triplehelix.graph.store.sources import sort_sources
 from triplehelix.ontology.namespace import GRAPH_META, TH
@@ -201,7 +201,7 @@ def _prepare(
     if problems:
         raise InvalidDataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     plan.minter.mint_all(entities)
-    _check_collisions(RecordSet(entities, where), plan.minter)
+    check_collisions(RecordSet(entities, where), plan.minter)
     plan.primary = {d.id: d.primary for d in entities if isinstance(d, Document)}
     plan.entities = RecordSet(entities, where)
     return plan

@@ -26,7 +26,8 @@ from triplehelix.data.readers import SourceFile
 from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
 from triplehelix.graph.rdf.formats import xml_safe
-from triplehelix.graph.rdf.mapping import build_nquads, literal, run_key
+from triplehelix.graph.rdf.mapping import build_nquads, run_key
+from triplehelix.graph.rdf.terms import literal
 from triplehelix.graph.store.bulk import has_run, interrupted, recover, unload
 from triplehelix.graph.store.conflicts import Conflict, records_conflicts
 from triplehelix.graph.store.sources import find_source, sort_sources

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from triplehelix.data.iris import Minter
 from triplehelix.data.sources import base_name, normal_name
 from triplehelix.errors import StoreError, UsageError
-from triplehelix.graph.rdf.mapping import literal
+from triplehelix.graph.rdf.terms import literal
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:

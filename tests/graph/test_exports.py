@@ -14,15 +14,12 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from triplehelix.data.loader import load_records
-from triplehelix.graph.exports.writers import (
-    write_csv,
-    write_csv_single,
-    write_gexf,
-    write_graphml,
-    write_neo4j,
-    write_node_link,
-    write_vosviewer,
-)
+from triplehelix.graph.exports.gexf import write_gexf
+from triplehelix.graph.exports.graphml import write_graphml
+from triplehelix.graph.exports.neo4j import write_neo4j
+from triplehelix.graph.exports.node_link import write_node_link
+from triplehelix.graph.exports.tables import write_csv, write_csv_single
+from triplehelix.graph.exports.vosviewer import write_vosviewer
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, full_graph
 

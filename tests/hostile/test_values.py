@@ -22,7 +22,8 @@ import pytest
 import rdflib
 
 from cli_helpers import FIXTURES, run_main
-from triplehelix.graph.exports.writers import write_csv, write_neo4j
+from triplehelix.graph.exports.neo4j import write_neo4j
+from triplehelix.graph.exports.tables import write_csv
 
 SKOS_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 HOSTILE = {

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -19,12 +17,12 @@ from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err
 from triplehelix.cli.sink import output_file, output_folder
 from triplehelix.errors import UsageError
+from triplehelix.graph.exports import GRAPH_FORMATS
 
 __all__ = ["export"]
 
 RDF = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]
-GRAPH = ["graphml", "gexf", "json", "csv", "vosviewer", "neo4j-csv"]
-FOLDER_FORMATS = {"vosviewer", "neo4j-csv"}
+GRAPH = list(GRAPH_FORMATS)
 
 
 @click.command(
@@ -115,34 +113,26 @@ def _export_graph(
     *,
     escape_formulas: bool,
 ) -> None:
-    from triplehelix.graph.exports import writers as exports
-
     graph = _view_graph(kg, fmt, view, options)
-    if fmt in FOLDER_FORMATS or (fmt == "csv" and output != "-"):
+    spec = GRAPH_FORMATS[fmt]
+    escape = {"escape_formulas": escape_formulas} if spec.spreadsheet else {}
+    stream = spec.stream_writer()
+    if stream is None or (spec.folder is not None and output != "-"):
         folder = _folder(output, fmt)
-        write = {
-            "csv": exports.write_csv,
-            "vosviewer": exports.write_vosviewer,
-            "neo4j-csv": exports.write_neo4j,
-        }[fmt]
+        write = spec.folder_writer()
+        assert write is not None  # a format writes to a stream, a folder, or both
         with output_folder(folder) as stage:
-            written = write(graph, stage, escape_formulas=escape_formulas)
+            written = write(graph, stage, **escape)
         for path in written:
             err.print(f"wrote {folder / path.name}", markup=False)
         return
-    writers: dict[str, Callable[[Any, IO[str]], None]] = {
-        "graphml": exports.write_graphml,
-        "gexf": exports.write_gexf,
-        "json": exports.write_node_link,
-        "csv": partial(exports.write_csv_single, escape_formulas=escape_formulas),
-    }
     if output == "-":
-        writers[fmt](graph, sys.stdout)
+        stream(graph, sys.stdout, **escape)
         sys.stdout.flush()
         return
     target = Path(output)
     with output_file(target) as fh:
-        writers[fmt](graph, fh)
+        stream(graph, fh, **escape)
     err.print(f"wrote {target}", markup=False)
 
 

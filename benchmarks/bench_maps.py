@@ -59,8 +59,8 @@ def build(which: str, data: Path, out: Path) -> dict[str, Any]:
     import warnings
 
     warnings.simplefilter("ignore")
-    from triplehelix.cli.mapping import map_page
     from triplehelix.data.loader import load_records
+    from triplehelix.graph.maps.build import map_page
     from triplehelix.graph.store.local import KnowledgeGraph
     from triplehelix.graph.views.network import bipartite_graph
 

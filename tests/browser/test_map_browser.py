@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from browser_helpers import Visit
-from triplehelix.cli.mapping import map_page
 from triplehelix.data.loader import load_records, seed_path
+from triplehelix.graph.maps.build import map_page
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph
 

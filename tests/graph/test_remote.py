@@ -314,7 +314,7 @@ def test_a_map_of_the_remote_store_is_the_map_of_the_local_one(
 ) -> None:
     import re
 
-    from triplehelix.cli.mapping import map_page
+    from triplehelix.graph.maps.build import map_page
 
     far, local = map_page(pushed, view, "data"), map_page(seed, view, "data")
     # Rows come in another order from the server, so the layout differs: compare contents.

@@ -11,9 +11,9 @@ from triplehelix.cli.common import (
     open_graph,
     store_option,
 )
-from triplehelix.cli.mapping import map_page
 from triplehelix.cli.output import err, print_table, write_json
 from triplehelix.cli.sink import output_file
+from triplehelix.graph.maps.build import map_page
 
 __all__ = ["demo", "stats"]
 

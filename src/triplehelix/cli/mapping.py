@@ -18,20 +18,13 @@ from triplehelix.cli.common import (
 from triplehelix.cli.output import err
 from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
 from triplehelix.cli.sink import output_file
-from triplehelix.errors import InputError, UsageError
+from triplehelix.errors import InputError
+from triplehelix.graph.maps import MAX_NODES, WHAT
 
 if TYPE_CHECKING:
-    from triplehelix.graph.maps.page import MapStyle
-    from triplehelix.graph.maps.view import Selection
+    pass
 
-__all__ = ["MAX_NODES", "map_", "map_page"]
-
-MAX_NODES = 5000
-WHAT = {
-    "coparticipation": "who works with whom",
-    "bipartite": "who took part in what",
-    "full": "everything linked",
-}
+__all__ = ["map_"]
 
 
 @click.command(
@@ -116,6 +109,7 @@ WHAT = {
 def map_(
     store: Path | None, output: str, open_it: bool, query_file: Path | None, **options: Any
 ) -> None:
+    from triplehelix.graph.maps.build import map_page
     from triplehelix.graph.maps.page import MapStyle
     from triplehelix.graph.maps.view import Selection
 
@@ -176,69 +170,3 @@ def _read_query(path: Path) -> tuple[str, str]:
             code="bad-query-file",
             hint="give a UTF-8 text file holding one SPARQL SELECT",
         ) from exc
-
-
-def map_page(
-    kg: Any,
-    view: str,
-    source: str,
-    *,
-    sel: Selection | None = None,
-    style: MapStyle | None = None,
-    max_nodes: int = MAX_NODES,
-    query: tuple[str, str] | None = None,
-    notes: list[str] | None = None,
-) -> str:
-    """The map page of ``view`` (or of a SPARQL ``query``: text, file name) of ``kg``.
-
-    ``notes`` (if given) receives remarks for the user, e.g. that the map is empty.
-
-    Raises:
-        UsageError: the map would have more than ``max_nodes`` nodes.
-
-    >>> from triplehelix.graph.store.local import KnowledgeGraph
-    >>> page = map_page(KnowledgeGraph.seed(), "coparticipation", "the seed world")
-    >>> page.startswith("<!DOCTYPE html>"), "data: the seed world" in page
-    (True, True)
-    """
-    from triplehelix.graph.maps.data import node_details
-    from triplehelix.graph.maps.page import render_map
-    from triplehelix.graph.maps.view import Selection, query_graph, select_view
-    from triplehelix.graph.views.network import node_table
-
-    sel = sel or Selection()
-    table = node_table(kg)
-    details = node_details(kg, {k: v["label"] for k, v in table.items()})
-    if query is not None:
-        graph = query_graph(kg, query[0], query[1], table)
-        what = f"from {Path(query[1]).name}"
-    else:
-        graph = select_view(kg, view, sel, details, table)
-        what = WHAT[view]
-    n = graph.number_of_nodes()
-    if n > max_nodes:
-        raise UsageError(
-            f"the map would have {n:,} nodes, more than --max-nodes {max_nodes:,}",
-            code="map-too-large",
-            hint="narrow it with --focus NAME --depth 1, --sector, --country or --from/--to; "
-            "or raise --max-nodes",
-        )
-    filters = sel.describe()
-    if n == 0 and notes is not None:
-        notes.append(
-            "the map is empty: no organisation matches "
-            + (filters or "the view")
-            + " (try fewer filters or another --view)"
-        )
-    subtitle = f"data: {source}" + (f" · filters: {filters}" if filters else "")
-    if style is not None and style.layout == "geo":
-        placed = sum(1 for node in graph if node in details.coords)
-        subtitle += f" · {placed} of {n} placed by coordinates, the others listed on the right"
-    return render_map(
-        graph,
-        title=f"Partnership map: {what}",
-        subtitle=subtitle,
-        details=details,
-        style=style,
-        activities=table,
-    )

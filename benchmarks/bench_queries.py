@@ -40,7 +40,7 @@ PARAMS = {
 
 
 def bound_queries(kg: Any, params: dict[str, dict[str, str]]) -> dict[str, str]:
-    from triplehelix.graph.query.run import bind
+    from triplehelix.graph.query.bind import bind
     from triplehelix.graph.query.saved import saved_queries
 
     return {

@@ -14,7 +14,9 @@ from rdflib.query import Result as RdflibResult
 
 import triplehelix as th
 from triplehelix import KnowledgeGraph, QueryError
-from triplehelix.graph.query.run import QueryText, bind, check_text, run_query, run_text, scan
+from triplehelix.graph.query.bind import bind
+from triplehelix.graph.query.check import QueryText, check_text, scan
+from triplehelix.graph.query.run import run_query, run_text
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from cli_helpers import run_main
 from triplehelix import KnowledgeGraph, QueryError
-from triplehelix.graph.query import run as query
-from triplehelix.graph.query.run import check_text, scan
+from triplehelix.graph.query import check as query
+from triplehelix.graph.query.check import check_text, scan
 from triplehelix.graph.query.saved import saved_queries
 
 ID = "PREFIX id: <https://w3id.org/triplehelix/id/> "

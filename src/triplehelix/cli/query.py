@@ -73,7 +73,8 @@ def _list(fmt: str | None) -> None:
 
 
 def _update(store: Path | None, text: str, source: str, allow_service: bool) -> None:
-    from triplehelix.graph.query.run import check_text, in_worker
+    from triplehelix.graph.query.check import check_text
+    from triplehelix.graph.query.run import in_worker
     from triplehelix.ontology.namespace import PREFIXES
 
     check_text(text, allow_update=True, allow_service=allow_service, source=source)
@@ -89,7 +90,7 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
     try:  # in a worker: its deep stack holds what the checks let through
         in_worker(lambda: kg.store.update(text, prefixes=PREFIXES), timeout=None, source=source)
     except SyntaxError as exc:
-        from triplehelix.graph.query.run import syntax_error
+        from triplehelix.graph.query.check import syntax_error
 
         raise syntax_error(exc, text, source) from exc
     except (OSError, RuntimeError, ValueError) as exc:
@@ -163,7 +164,8 @@ def query(
             code="bad-query-source",
             hint="triplehelix query --list shows the saved queries",
         )
-    from triplehelix.graph.query.run import run_query, scan
+    from triplehelix.graph.query.check import scan
+    from triplehelix.graph.query.run import run_query
 
     if saved is not None:
         from triplehelix.graph.query.saved import saved_queries

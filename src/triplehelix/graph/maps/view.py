@@ -183,7 +183,8 @@ def query_graph(
     >>> g.number_of_edges() > 5 and all("label" in a for _, a in g.nodes(data=True))
     True
     """
-    from triplehelix.graph.query.run import DEFAULT_TIMEOUT, check_text, in_worker
+    from triplehelix.graph.query.check import check_text
+    from triplehelix.graph.query.run import DEFAULT_TIMEOUT, in_worker
     from triplehelix.graph.views.network import node_table
 
     try:

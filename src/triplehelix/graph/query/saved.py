@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from triplehelix.errors import UsageError
+from triplehelix.graph.query.bind import bind
 from triplehelix.ontology.namespace import EU_COUNTRY, PREFIXES
 
 if TYPE_CHECKING:
@@ -202,7 +203,6 @@ def _iri(text: str) -> ox.NamedNode | None:
 
 
 def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedNode:
-    from triplehelix.graph.query.run import bind
 
     iri = _iri(value.strip())
     if iri is not None:

@@ -49,7 +49,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from triplehelix.errors import QueryError, StoreError, UsageError
-from triplehelix.graph.query.run import QUERY_STACK, check_text
+from triplehelix.graph.query.check import check_text
+from triplehelix.graph.query.run import QUERY_STACK
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "find_oxigraph", "free_port", "lock_store"]

@@ -19,6 +19,12 @@ from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err
 from triplehelix.cli.sink import output_file, output_folder
 from triplehelix.errors import UsageError
+from triplehelix.graph.views.network import (
+    Filters,
+    bipartite_graph,
+    coparticipation_graph,
+    full_graph,
+)
 
 __all__ = ["export"]
 
@@ -101,8 +107,6 @@ def export(
 
 
 def _no_filters() -> Any:
-    from triplehelix.graph.views.network import Filters
-
     return Filters()
 
 
@@ -148,8 +152,6 @@ def _export_graph(
 
 def _view_graph(kg: Any, fmt: str, view: str | None, options: dict[str, Any]) -> Any:
     """The NetworkX view ``--view`` names (the format's default if none), filtered."""
-    from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, full_graph
-
     view = view or ("full" if fmt == "neo4j-csv" else "coparticipation")
     filters = filters_from(options)
     if view == "full":

@@ -24,8 +24,6 @@ UUIDv5 keys use one fixed project namespace (``PROJECT_UUID``) over full IRIs jo
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from functools import lru_cache
@@ -46,6 +44,8 @@ from triplehelix.data.models import (
     SourceRecord,
     record_key,
 )
+from triplehelix.data.slug import slugify
+from triplehelix.data.sources import document_iri
 
 __all__ = ["BASE", "PROJECT_UUID", "VOCAB", "Minter", "slugify", "uuid_key"]
 
@@ -55,83 +55,6 @@ VOCAB = BASE + "vocab/"
 PROJECT_UUID = uuid.UUID("6f1f3c1e-5a43-5b1e-9d1c-7a2b8e4f0c11")
 _NS_BYTES = PROJECT_UUID.bytes
 """The namespace of every UUIDv5 triplehelix mints. Never change it: IRIs depend on it."""
-
-# One pinned transliteration of Cyrillic (Russian, Kazakh, Tajik letters), close to
-# the BGN/PCGN romanisation without diacritics.
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіӣҷҳ",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "",
-            "y",
-            "",
-            "e",
-            "yu",
-            "ya",
-            "a",
-            "g",
-            "q",
-            "ng",
-            "o",
-            "u",
-            "u",
-            "h",
-            "i",
-            "i",
-            "j",
-            "h",
-        ],
-        strict=True,
-    )
-)
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """Lowercase ASCII slug: NFKC, Cyrillic transliterated, diacritics dropped.
-
-    >>> slugify("Deutsche Gesellschaft für Internationale Zusammenarbeit")
-    'deutsche-gesellschaft-fur-internationale-zusammenarbeit'
-    >>> slugify("Восточно-Казахстанский технический университет")
-    'vostochno-kazakhstanskiy-tekhnicheskiy-universitet'
-    >>> slugify("Oʻzbekiston"), slugify("Erasmus+ KA2")
-    ('ozbekiston', 'erasmus-plus-ka2')
-    """
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("ʻ", "").replace("ʼ", "").replace("'", "").replace("’", "")
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).replace("+", " plus ")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if len(text) > limit:
-        text = text[:limit].rsplit("-", 1)[0] if "-" in text[:limit] else text[:limit]
-    return text
 
 
 def uuid_key(*parts: str) -> str:
@@ -276,6 +199,4 @@ class Minter:
 @lru_cache(maxsize=256)
 def _file_document(base: str, source: str) -> str:
     """Asked once per row by the bulk loader: cached."""
-    from triplehelix.data.sources import document_iri
-
     return document_iri(base, source)

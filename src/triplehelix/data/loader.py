@@ -15,9 +15,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pydantic import BaseModel, ValidationError
 
 from triplehelix.data.models import BUILTIN_SECTORS, MODELS, Record, record_key
@@ -139,8 +141,7 @@ def _load_records(
 
 def check_rdf_syntax(src: SourceFile) -> list[Problem]:
     """Parse an RDF file once, so that bad syntax is reported before anything is written."""
-    import pyoxigraph as ox
-
+    # An upward import (data -> graph), local until the format table moves down a layer.
     from triplehelix.graph.rdf.formats import RDF_FORMATS
 
     try:
@@ -162,8 +163,6 @@ def check_rdf_syntax(src: SourceFile) -> list[Problem]:
 
 def seed_path() -> Path:
     """Folder of the bundled seed dataset (the EKTU–TSUC world)."""
-    from importlib.resources import files
-
     return Path(str(files("triplehelix.data").joinpath("seed")))
 
 

@@ -26,7 +26,7 @@ import os
 import re
 from pathlib import Path
 
-from triplehelix.data.iris import slugify
+from triplehelix.data.slug import slugify
 
 __all__ = [
     "STDIN",

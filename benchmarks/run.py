@@ -23,6 +23,9 @@ ratios are both shown.
 Then, at ``--query-scales``: four typical questions against the baseline graph
 (``queries.py``) and every saved query against rdflib on the same graph
 (``bench_queries.py``), with the co-participation NetworkX view.
+
+Last, start-up (``bench_startup.py``): ``triplehelix --help`` and a query on a small
+on-disk store against ``import pyoxigraph``, fresh processes, ``--startup-reps`` runs.
 """
 
 from __future__ import annotations
@@ -208,6 +211,21 @@ def run_saved(data: Path, reps: int, limit: int, timeout: float) -> dict[str, An
         return {"error": str(exc).splitlines()[0]}
 
 
+def run_startup(reps: int) -> dict[str, Any]:
+    """``bench_startup.py``: start-up of the CLI against ``import pyoxigraph``."""
+    from bench_startup import measure
+    from bench_startup import table as startup_table
+
+    print("start-up …", file=sys.stderr)
+    try:
+        startup = measure(reps)
+    except subprocess.CalledProcessError as exc:
+        return {"error": str(exc).splitlines()[0]}
+    print(f"\nstart-up (medians of {reps} fresh processes):\n")
+    print(startup_table(startup))
+    return startup
+
+
 def query_table(results: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| scale | query | rdflib s (runs) | ours s (runs) | ours q/s | × rdflib | same answer |",
@@ -243,6 +261,9 @@ def main() -> None:
     parser.add_argument("--query-scales", default="S,M", help="scales to run queries.py at")
     parser.add_argument(
         "--rdflib-limit", type=int, default=60, help="seconds before a saved query on rdflib stops"
+    )
+    parser.add_argument(
+        "--startup-reps", type=int, default=11, help="runs of each start-up case (0: skip)"
     )
     parser.add_argument("--child", choices=CASES)
     parser.add_argument("--data", type=Path)
@@ -283,8 +304,15 @@ def main() -> None:
     for scale, saved in saved_results.items():
         print(f"\nsaved queries at {scale} (busiest organisation, largest project):\n")
         print(saved.get("error") or saved_table(saved))
+    startup = run_startup(args.startup_reps) if args.startup_reps > 0 else {}
     meta = {"python": platform.python_version(), "machine": platform.machine(), "reps": args.reps}
-    doc = {"meta": meta, "load": results, "queries": query_results, "saved": saved_results}
+    doc = {
+        "meta": meta,
+        "load": results,
+        "queries": query_results,
+        "saved": saved_results,
+        "startup": startup,
+    }
     args.json.write_text(json.dumps(doc, indent=2) + "\n")
     print(f"\nwrote {args.json}", file=sys.stderr)
 

@@ -17,48 +17,56 @@ Records → validated models → RDF store (with provenance) → NetworkX views:
     >>> g = th.coparticipation_graph(kg)                 # networkx.Graph, weight = shared projects
     >>> ds = kg.to_rdflib()                              # an rdflib.Dataset copy
 
-Importing the package has no side effects: nothing is read or parsed until used.
+Importing the package has no side effects: nothing is read or parsed until used. Names are
+resolved on first use (PEP 562), so ``import triplehelix`` loads none of the modules behind
+them: a name pulls in what it needs (``coparticipation_graph`` networkx, ``check_graph``
+pySHACL), nothing else does.
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from triplehelix._version import __version__
-from triplehelix.data.loader import RecordSet, load_records, seed_path
-from triplehelix.data.models import (
-    Cluster,
-    Document,
-    Event,
-    Grant,
-    Idea,
-    Organisation,
-    Participation,
-    Person,
-    Programme,
-    Project,
-    Sector,
-    SourceRecord,
-)
-from triplehelix.errors import (
-    ExitStatus,
-    InputError,
-    InvalidDataError,
-    Problem,
-    QueryError,
-    StoreError,
-    TriplehelixError,
-    UsageError,
-)
-from triplehelix.graph.query.results import Result
-from triplehelix.graph.query.run import run_query
-from triplehelix.graph.query.saved import SavedQuery, saved_queries
-from triplehelix.graph.rdf.mapping import build_nquads
-from triplehelix.graph.store.local import KnowledgeGraph, LoadReport
-from triplehelix.graph.views.checks import GraphCheck, check_graph
-from triplehelix.graph.views.network import (
-    Filters,
-    bipartite_graph,
-    coparticipation_graph,
-    full_graph,
-)
-from triplehelix.graph.views.stats import Stats, collect_stats
+
+if _typing.TYPE_CHECKING:
+    from triplehelix.data.loader import RecordSet, load_records, seed_path
+    from triplehelix.data.models import (
+        Cluster,
+        Document,
+        Event,
+        Grant,
+        Idea,
+        Organisation,
+        Participation,
+        Person,
+        Programme,
+        Project,
+        Sector,
+        SourceRecord,
+    )
+    from triplehelix.errors import (
+        ExitStatus,
+        InputError,
+        InvalidDataError,
+        Problem,
+        QueryError,
+        StoreError,
+        TriplehelixError,
+        UsageError,
+    )
+    from triplehelix.graph.query.results import Result
+    from triplehelix.graph.query.run import run_query
+    from triplehelix.graph.query.saved import SavedQuery, saved_queries
+    from triplehelix.graph.rdf.mapping import build_nquads
+    from triplehelix.graph.store.local import KnowledgeGraph, LoadReport
+    from triplehelix.graph.views.checks import GraphCheck, check_graph
+    from triplehelix.graph.views.network import (
+        Filters,
+        bipartite_graph,
+        coparticipation_graph,
+        full_graph,
+    )
+    from triplehelix.graph.views.stats import Stats, collect_stats
 
 __all__ = [
     "Cluster",
@@ -101,3 +109,60 @@ __all__ = [
     "saved_queries",
     "seed_path",
 ]
+
+# Where each public name lives: ``__getattr__`` imports the module on first use.
+_WHERE: dict[str, str] = {
+    "Cluster": "triplehelix.data.models",
+    "Document": "triplehelix.data.models",
+    "Event": "triplehelix.data.models",
+    "ExitStatus": "triplehelix.errors",
+    "Filters": "triplehelix.graph.views.network",
+    "Grant": "triplehelix.data.models",
+    "GraphCheck": "triplehelix.graph.views.checks",
+    "Idea": "triplehelix.data.models",
+    "InputError": "triplehelix.errors",
+    "InvalidDataError": "triplehelix.errors",
+    "KnowledgeGraph": "triplehelix.graph.store.local",
+    "LoadReport": "triplehelix.graph.store.local",
+    "Organisation": "triplehelix.data.models",
+    "Participation": "triplehelix.data.models",
+    "Person": "triplehelix.data.models",
+    "Problem": "triplehelix.errors",
+    "Programme": "triplehelix.data.models",
+    "Project": "triplehelix.data.models",
+    "QueryError": "triplehelix.errors",
+    "RecordSet": "triplehelix.data.loader",
+    "Result": "triplehelix.graph.query.results",
+    "SavedQuery": "triplehelix.graph.query.saved",
+    "Sector": "triplehelix.data.models",
+    "SourceRecord": "triplehelix.data.models",
+    "Stats": "triplehelix.graph.views.stats",
+    "StoreError": "triplehelix.errors",
+    "TriplehelixError": "triplehelix.errors",
+    "UsageError": "triplehelix.errors",
+    "bipartite_graph": "triplehelix.graph.views.network",
+    "build_nquads": "triplehelix.graph.rdf.mapping",
+    "check_graph": "triplehelix.graph.views.checks",
+    "collect_stats": "triplehelix.graph.views.stats",
+    "coparticipation_graph": "triplehelix.graph.views.network",
+    "full_graph": "triplehelix.graph.views.network",
+    "load_records": "triplehelix.data.loader",
+    "run_query": "triplehelix.graph.query.run",
+    "saved_queries": "triplehelix.graph.query.saved",
+    "seed_path": "triplehelix.data.loader",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the module behind a public name on first use and keep the value."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public API (loaded or not) and whatever the module already holds."""
+    return sorted(set(globals()) | set(__all__))

@@ -12,6 +12,12 @@ from triplehelix.cli.common import help_text, open_source, store_option
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err, print_table
 from triplehelix.cli.remote import read_endpoint_options
+from triplehelix.graph.views.network import (
+    bipartite_graph,
+    coparticipation_graph,
+    kept_participations,
+    node_table,
+)
 from triplehelix.safe_text import visible
 
 __all__ = ["analyze"]
@@ -46,8 +52,6 @@ def _cell(value: Any) -> str:
 
 
 def _views(store: Path | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
-    from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
-
     kg = open_source(store, options)
     filters = filters_from(options)
     nodes = node_table(kg)  # one SPARQL read shared by both views
@@ -198,7 +202,6 @@ def mixing(store: Path | None, fmt: str, **options: Any) -> None:
 @click.option("--by", type=click.Choice(["all", "year"]), default="all", show_default=True)
 def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
     from triplehelix.graph.analytics import synergy as run
-    from triplehelix.graph.views.network import kept_participations, node_table
 
     kg = open_source(store, options)
     nodes = node_table(kg)

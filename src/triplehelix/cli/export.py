@@ -18,6 +18,12 @@ from triplehelix.cli.output import err
 from triplehelix.cli.sink import output_file, output_folder
 from triplehelix.errors import UsageError
 from triplehelix.graph.exports import GRAPH_FORMATS
+from triplehelix.graph.views.network import (
+    Filters,
+    bipartite_graph,
+    coparticipation_graph,
+    full_graph,
+)
 
 __all__ = ["export"]
 
@@ -99,8 +105,6 @@ def export(
 
 
 def _no_filters() -> Any:
-    from triplehelix.graph.views.network import Filters
-
     return Filters()
 
 
@@ -138,8 +142,6 @@ def _export_graph(
 
 def _view_graph(kg: Any, fmt: str, view: str | None, options: dict[str, Any]) -> Any:
     """The NetworkX view ``--view`` names (the format's default if none), filtered."""
-    from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, full_graph
-
     view = view or ("full" if fmt == "neo4j-csv" else "coparticipation")
     filters = filters_from(options)
     if view == "full":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -9,8 +10,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from triplehelix.cli.common import check_output, help_text
-from triplehelix.cli.output import err, print_table
-from triplehelix.cli.remote import endpoint_options
+from triplehelix.cli.output import err, print_table, write_json
+from triplehelix.cli.remote import endpoint_options, push_kg, remote_source
+from triplehelix.cli.sink import output_file
+from triplehelix.data.importers.cordis import stream_cordis
+from triplehelix.data.importers.mapping import import_csv
+from triplehelix.data.importers.report import QualityReport
+from triplehelix.data.importers.ror import import_ror
+from triplehelix.data.iris import Minter
+from triplehelix.data.models import record_key
+from triplehelix.errors import UsageError
+from triplehelix.graph import resolve as er
+from triplehelix.graph.store.replace import replace_sources
 
 if TYPE_CHECKING:
     from triplehelix.data.importers.report import QualityReport
@@ -87,9 +98,6 @@ def cordis(
     replace: bool,
     **remote: Any,
 ) -> None:
-    from triplehelix.data.importers.cordis import stream_cordis
-    from triplehelix.data.importers.report import QualityReport
-
     client = _check(store, report_path, dry_run, remote)
     report = QualityReport("cordis")
     chunks = stream_cordis(list(paths), report)
@@ -114,7 +122,6 @@ def _write(
 def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet]) -> None:
     """The records as ``import --store`` makes them (in memory), pushed as ``load
     --endpoint`` pushes them: graph by graph, each whole or absent."""
-    from triplehelix.cli.remote import push_kg
     from triplehelix.graph.store.local import KnowledgeGraph
 
     kg = KnowledgeGraph()
@@ -129,7 +136,6 @@ def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet
 def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
     """Load record sets one by one (large inputs stream in chunks of rows)."""
     from triplehelix.graph.store.local import KnowledgeGraph
-    from triplehelix.graph.store.replace import replace_sources
 
     records = added = replaced = 0
     with KnowledgeGraph(store) as kg:
@@ -175,8 +181,6 @@ def ror(
     replace: bool,
     **remote: Any,
 ) -> None:
-    from triplehelix.data.importers.ror import import_ror
-
     client = _check(store, report_path, dry_run, remote)
     rs, report = import_ror(list(paths))
     _finish(rs, report, (store, client, replace), report_path, dry_run)
@@ -214,8 +218,6 @@ def csv_(
     replace: bool,
     **remote: Any,
 ) -> None:
-    from triplehelix.data.importers.mapping import import_csv
-
     client = _check(store, report_path, dry_run, remote)
     rs, report = import_csv(table, mapping_path)
     if dry_run:
@@ -225,9 +227,6 @@ def csv_(
 
 def _show_records(rs: RecordSet, limit: int = 20) -> None:
     """The records a dry run would create, with the IRIs they would get."""
-    from triplehelix.data.iris import Minter
-    from triplehelix.data.models import record_key
-
     iris = Minter().mint_all(rs.records)
     kinds = [(str(getattr(r, "kind", "")), record_key(r)) for r in rs.records]
     shown = [(kind, key) for kind, key in kinds if kind not in ("document", "record")]
@@ -242,9 +241,6 @@ def _check(
     store: Path | None, report_path: Path | None, dry_run: bool, remote: dict[str, Any]
 ) -> SparqlClient | None:
     """Where the import goes: a client for a server (``--endpoint``), or None (``--store``)."""
-    from triplehelix.cli.remote import remote_source
-    from triplehelix.errors import UsageError
-
     client = remote_source(store, remote, connect=not dry_run, writes=True)
     if store is None and client is None and not dry_run:
         raise UsageError(
@@ -278,8 +274,6 @@ def _finish(
 def _print_report(report: QualityReport, report_path: Path | None) -> None:
     print_table(f"data quality: {report.source}", ["section", "item", "value"], report.table_rows())
     if report_path is not None:
-        from triplehelix.cli.sink import output_file
-
         with output_file(report_path) as fh:
             report.write_json(fh)
         err.print(f"report written to {report_path}", markup=False)
@@ -319,10 +313,6 @@ def resolve(
     agent: str | None,
     fmt: str,
 ) -> None:
-    import getpass
-
-    from triplehelix.errors import UsageError
-    from triplehelix.graph import resolve as er
     from triplehelix.graph.store.local import KnowledgeGraph
 
     writing = apply_ or bool(accept) or bool(undo)
@@ -371,8 +361,6 @@ def resolve(
 
 
 def _show(fmt: str, title: str, columns: list[str], rows: list[dict[str, str]]) -> None:
-    from triplehelix.cli.output import write_json
-
     if fmt == "json":
         write_json(rows)
     else:

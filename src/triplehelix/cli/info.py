@@ -13,7 +13,8 @@ from triplehelix.cli.common import (
 )
 from triplehelix.cli.output import err, print_table, write_json
 from triplehelix.cli.sink import output_file
-from triplehelix.graph.maps.build import map_page
+from triplehelix.data.loader import load_records, seed_path
+from triplehelix.graph.views.stats import collect_stats
 
 __all__ = ["demo", "stats"]
 
@@ -30,8 +31,6 @@ __all__ = ["demo", "stats"]
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 def stats(store: Path | None, fmt: str) -> None:
-    from triplehelix.graph.views.stats import collect_stats
-
     s = collect_stats(open_graph(store))
     if fmt == "json":
         write_json(s.as_dict())
@@ -79,9 +78,8 @@ SELECT ?activity ?organisation ?role WHERE {
     help="Folder for the store and the map.",
 )
 def demo(out: Path) -> None:
-    from triplehelix.data.loader import load_records, seed_path
+    from triplehelix.graph.maps.build import map_page  # networkx, numpy: only when drawing
     from triplehelix.graph.store.local import KnowledgeGraph
-    from triplehelix.graph.views.stats import collect_stats
 
     out.mkdir(parents=True, exist_ok=True)
     rs = load_records([seed_path()])

@@ -7,9 +7,11 @@ Data goes to stdout, messages to stderr. Every deliberate error ends as one
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 import click
@@ -19,10 +21,165 @@ from triplehelix.cli.output import err, print_problems
 from triplehelix.cli.sink import guarded_stdout, silence_stdout
 from triplehelix.errors import ExitStatus, InvalidDataError, OutputError, TriplehelixError
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "Lazy", "LazyGroup", "cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@dataclass(frozen=True)
+class Lazy:
+    """A command the group imports only when it is run or its help is asked for.
+
+    Attributes:
+        module: The module that defines the command.
+        attr: The command's name in that module.
+        summary: The first sentence of its help as click reads it (``get_short_help_str``),
+            listed by ``triplehelix --help`` without importing the module; a test keeps it
+            equal to the command's own.
+    """
+
+    module: str
+    attr: str
+    summary: str
+
+
+# One module per command group: a new command is one entry here.
+COMMANDS: dict[str, Lazy] = {
+    "analyze": Lazy(
+        "triplehelix.cli.analyze",
+        "analyze",
+        "Network analytics: centrality, communities, brokers between the helices, mixing and "
+        "Triple Helix synergy.",
+    ),
+    "demo": Lazy(
+        "triplehelix.cli.info",
+        "demo",
+        "Load the bundled seed world into a store, print a summary and a sample query, and "
+        "write a partnership map.",
+    ),
+    "export": Lazy(
+        "triplehelix.cli.export",
+        "export",
+        "Write the store as RDF, or a network view in a graph format. nq, trig and jsonld keep "
+        "the named graphs (provenance); ttl, nt and rdfxml merge them. graphml, gexf (Gephi), "
+        "json (NetworkX node-link) and csv write --view (default coparticipation); csv, "
+        "vosviewer and neo4j-csv write files into the folder -o names.",
+    ),
+    "import": Lazy(
+        "triplehelix.cli.importing",
+        "import_",
+        "Import real-world sources (CORDIS, ROR, any table) into the store, with a data-quality "
+        "report.",
+    ),
+    "load": Lazy(
+        "triplehelix.cli.records",
+        "load",
+        "Validate records (and RDF files) and add them to an on-disk store.",
+    ),
+    "load-remote": Lazy(
+        "triplehelix.cli.remote",
+        "load_remote",
+        "Validate records (and RDF files) and write them to a SPARQL 1.1 server, graph by "
+        "graph, as `load` writes them to a store.",
+    ),
+    "map": Lazy(
+        "triplehelix.cli.mapping",
+        "map_",
+        "Draw a partnership map as one self-contained HTML file (no network needed).",
+    ),
+    "pull": Lazy(
+        "triplehelix.cli.remote",
+        "pull",
+        "Copy named graphs from a SPARQL 1.1 server into an on-disk store (created if "
+        "missing), reading in pages and checking each graph's count.",
+    ),
+    "push": Lazy(
+        "triplehelix.cli.remote",
+        "push",
+        "Copy an on-disk store's named graphs (records, meta, ontology, vocabulary) to a "
+        "SPARQL 1.1 server, one graph at a time: each is whole or absent, and the server's "
+        "default graph holds their union.",
+    ),
+    "query": Lazy(
+        "triplehelix.cli.query",
+        "query",
+        "Ask the graph in SPARQL: ad-hoc text, a file, standard input or a saved query.",
+    ),
+    "resolve": Lazy(
+        "triplehelix.cli.importing",
+        "resolve",
+        "Find organisations that are the same across sources: shared ROR, Wikidata or PIC "
+        "(merged by --apply) and same name + country (candidates, merged only with --accept "
+        "ID after review).",
+    ),
+    "serve": Lazy(
+        "triplehelix.cli.serve",
+        "serve",
+        "Serve an on-disk store as a read-only SPARQL 1.1 Protocol endpoint (/query, GET and "
+        "POST, content negotiation) with a query page at /.",
+    ),
+    "stats": Lazy(
+        "triplehelix.cli.info",
+        "stats",
+        "Counts by class, helix sphere and country; named graphs; store size.",
+    ),
+    "unload": Lazy(
+        "triplehelix.cli.records",
+        "unload",
+        "Remove one source (an input file, named as it was loaded: a/organisations.csv, its "
+        "document IRI, or its base name if only one source has it) from an on-disk store: its "
+        "named graphs, its provenance, and every fact in the default graph that no other "
+        "source states.",
+    ),
+    "validate": Lazy(
+        "triplehelix.cli.records",
+        "validate",
+        "Check records: every problem with file, line, field, expected and found.",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is wanted.
+
+    click's lazy-loading pattern: ``list_commands`` names every command from ``COMMANDS``,
+    ``get_command`` imports the one asked for. The command list of ``--help`` is written from
+    the summaries, so ``triplehelix --help`` imports no command module and
+    ``triplehelix query …`` only the query command's.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, sorted, without importing any."""
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported on first use; ``None`` for an unknown name."""
+        command = super().get_command(ctx, cmd_name)
+        lazy = COMMANDS.get(cmd_name)
+        if command is not None or lazy is None:
+            return command
+        loaded: click.Command = getattr(importlib.import_module(lazy.module), lazy.attr)
+        self.add_command(loaded, cmd_name)
+        return loaded
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, shortened as click shortens it, nothing imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            lazy = COMMANDS.get(name)
+            command = (
+                self.commands.get(name) if lazy is None else click.Command(name, help=lazy.summary)
+            )
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", "-V", prog_name="triplehelix")
 @click.option("--traceback", is_flag=True, help="Show the Python traceback of an error.")
 def cli(traceback: bool) -> None:
@@ -35,38 +192,6 @@ def cli(traceback: bool) -> None:
     Exit status: 0 ok, 1 internal error, 2 usage, 3 invalid data, 4 unreadable input or
     unwritable output, 5 store error, 6 query error.
     """
-
-
-# One module per command group: a new command is one import and one name below.
-from triplehelix.cli.analyze import analyze  # noqa: E402
-from triplehelix.cli.export import export  # noqa: E402
-from triplehelix.cli.importing import import_, resolve  # noqa: E402
-from triplehelix.cli.info import demo, stats  # noqa: E402
-from triplehelix.cli.mapping import map_  # noqa: E402
-from triplehelix.cli.query import query  # noqa: E402
-from triplehelix.cli.records import load, unload, validate  # noqa: E402
-from triplehelix.cli.remote import load_remote, pull, push  # noqa: E402
-from triplehelix.cli.serve import serve  # noqa: E402
-
-_COMMANDS = (
-    validate,
-    load,
-    export,
-    stats,
-    map_,
-    demo,
-    query,
-    serve,
-    import_,
-    resolve,
-    analyze,
-    unload,
-    push,
-    pull,
-    load_remote,
-)
-for _command in _COMMANDS:
-    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -12,6 +12,11 @@ import click
 from triplehelix.cli.common import help_text, open_graph, store_option
 from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
 from triplehelix.errors import InputError, QueryError, UsageError
+from triplehelix.graph.query.check import check_text, scan, syntax_error
+from triplehelix.graph.query.results import RESULT_FORMATS, Result
+from triplehelix.graph.query.run import in_worker, run_query
+from triplehelix.graph.query.saved import saved_queries
+from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = ["query"]
 
@@ -48,8 +53,6 @@ def _read(text: str | None, file: Path | None) -> tuple[str, str]:
 
 
 def _list(fmt: str | None) -> None:
-    from triplehelix.graph.query.saved import saved_queries
-
     queries = saved_queries().values()
     if fmt == "json":
         doc = [
@@ -73,10 +76,6 @@ def _list(fmt: str | None) -> None:
 
 
 def _update(store: Path | None, text: str, source: str, allow_service: bool) -> None:
-    from triplehelix.graph.query.check import check_text
-    from triplehelix.graph.query.run import in_worker
-    from triplehelix.ontology.namespace import PREFIXES
-
     check_text(text, allow_update=True, allow_service=allow_service, source=source)
 
     if store is None:
@@ -90,8 +89,6 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
     try:  # in a worker: its deep stack holds what the checks let through
         in_worker(lambda: kg.store.update(text, prefixes=PREFIXES), timeout=None, source=source)
     except SyntaxError as exc:
-        from triplehelix.graph.query.check import syntax_error
-
         raise syntax_error(exc, text, source) from exc
     except (OSError, RuntimeError, ValueError) as exc:
         raise QueryError(f"{source}: the update failed: {exc}", code="query-failed") from exc
@@ -154,8 +151,6 @@ def query(
         if list_:
             _list(fmt)
         else:
-            from triplehelix.ontology.namespace import PREFIXES
-
             sys.stdout.writelines(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         return
     if len(chosen) != 1:
@@ -164,12 +159,8 @@ def query(
             code="bad-query-source",
             hint="triplehelix query --list shows the saved queries",
         )
-    from triplehelix.graph.query.check import scan
-    from triplehelix.graph.query.run import run_query
 
     if saved is not None:
-        from triplehelix.graph.query.saved import saved_queries
-
         if saved not in saved_queries():
             raise UsageError(
                 f"no saved query named {saved!r}",
@@ -194,8 +185,6 @@ def query(
 
 
 def _write(result: object, fmt: str | None) -> None:
-    from triplehelix.graph.query.results import RESULT_FORMATS, Result
-
     assert isinstance(result, Result)
     if fmt is None:
         fmt = "ttl" if result.kind == "graph" else "table" if sys.stdout.isatty() else "csv"

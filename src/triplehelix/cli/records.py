@@ -14,8 +14,12 @@ from triplehelix.cli.common import (
     stdin_format_option,
 )
 from triplehelix.cli.output import err, print_problems
-from triplehelix.cli.remote import endpoint_options
+from triplehelix.cli.remote import endpoint_options, write_records_remote
+from triplehelix.data.loader import load_records
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
+from triplehelix.graph.store import bulk
+from triplehelix.graph.store.conflicts import summary
+from triplehelix.graph.views.checks import check_graph
 
 if TYPE_CHECKING:
     from triplehelix.graph.store.conflicts import Conflict
@@ -40,12 +44,8 @@ __all__ = ["load", "progress_bar", "unload", "validate"]
 )
 @stdin_format_option
 def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None:
-    from triplehelix.data.loader import load_records
-
     rs = load_records(data, stdin_format=stdin_format)
     if shacl:
-        from triplehelix.graph.views.checks import check_graph
-
         check = check_graph(rs)
         if check.warnings:
             print_problems(check.warnings, title=f"{len(check.warnings)} warning(s):")
@@ -108,7 +108,6 @@ def load(
     stdin_format: str | None,
     **remote: Any,
 ) -> None:
-    from triplehelix.data.loader import load_records
     from triplehelix.graph.store.local import KnowledgeGraph
 
     if store is None and (strict or source):
@@ -118,8 +117,6 @@ def load(
             hint="load into an on-disk store with --store DIR",
         )
     if store is None:  # a remote store: the same graphs, written graph by graph
-        from triplehelix.cli.remote import write_records_remote
-
         try:
             write_records_remote(data, shacl, stdin_format, remote)
         except UsageError as exc:
@@ -135,8 +132,6 @@ def load(
     if shacl or "-" in data:  # whole in memory: SHACL needs the record set, stdin is read once
         rs = load_records(data, stdin_format=stdin_format, source=source)
         if shacl:
-            from triplehelix.graph.views.checks import check_graph
-
             check = check_graph(rs)
             if check.violations:
                 raise InvalidDataError(check.violations)
@@ -153,7 +148,6 @@ def load(
 
 
 def _bulk_load(data: Sequence[str], store: Path, strict: bool, source: str | None) -> None:
-    from triplehelix.graph.store import bulk
     from triplehelix.graph.store.local import KnowledgeGraph
 
     with progress_bar("validating") as tick:
@@ -181,8 +175,6 @@ def _bulk_load(data: Sequence[str], store: Path, strict: bool, source: str | Non
 
 def _print_sources(moved: dict[str, str], conflicts: list[Conflict]) -> None:
     """Sources skipped as already loaded under another name; conflicting values."""
-    from triplehelix.graph.store.conflicts import summary
-
     for name, doc in moved.items():
         err.print(f"{name}: the same bytes are loaded as {doc}: skipped", markup=False)
     if conflicts:

@@ -10,6 +10,7 @@ import click
 
 from triplehelix.cli.common import help_text
 from triplehelix.cli.output import err
+from triplehelix.graph.store.serve import Endpoint
 
 __all__ = ["serve"]
 
@@ -45,8 +46,6 @@ __all__ = ["serve"]
     help="Largest answer sent, in MiB.",
 )
 def serve(store: Path, host: str, port: int, timeout: float, max_mb: float) -> None:
-    from triplehelix.graph.store.serve import Endpoint
-
     endpoint = Endpoint(store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20))
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too
     endpoint.start()

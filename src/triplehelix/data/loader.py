@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -160,8 +161,6 @@ def check_rdf_syntax(src: SourceFile) -> list[Problem]:
 
 def seed_path() -> Path:
     """Folder of the bundled seed dataset (the EKTU–TSUC world)."""
-    from importlib.resources import files
-
     return Path(str(files("triplehelix.data").joinpath("seed")))
 
 

@@ -50,7 +50,9 @@ __all__ = [
     "xsd_year",
 ]
 
-STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+# defer_build: a model's validator is built when it first validates, not on import, so a
+# command that never validates records (a query on a store) does not pay for all of them.
+STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 @cache

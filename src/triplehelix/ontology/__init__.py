@@ -15,7 +15,6 @@ import functools
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-import pyshacl
 from rdflib import Dataset, Graph
 
 from triplehelix.ontology.namespace import (
@@ -269,6 +268,8 @@ def validate_shacl(data: Graph) -> ShaclReport:
         union += data
     union += _tbox()
     union += _vocab()
+    import pyshacl  # ~0.1 s with rdflib's SPARQL parser: only validation pays it
+
     _, results_graph, _ = pyshacl.validate(
         union,
         shacl_graph=_copy(_shapes()),

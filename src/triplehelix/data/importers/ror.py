@@ -14,6 +14,7 @@ external references, and connect when their record is imported later.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -130,8 +131,6 @@ def import_ror(paths: list[Path]) -> tuple[RecordSet, QualityReport]:
 
 
 def _sha(path: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(read_regular(path)).hexdigest()
 
 

@@ -16,12 +16,16 @@ import networkx as nx
 
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.maps.data import Details
+from triplehelix.graph.query.check import check_text
+from triplehelix.graph.query.run import DEFAULT_TIMEOUT, in_worker
+from triplehelix.graph.store.local import to_python
 from triplehelix.graph.views.network import (
     Filters,
     NodeTable,
     bipartite_graph,
     coparticipation_graph,
     full_graph,
+    node_table,
 )
 
 if TYPE_CHECKING:
@@ -183,10 +187,6 @@ def query_graph(
     >>> g.number_of_edges() > 5 and all("label" in a for _, a in g.nodes(data=True))
     True
     """
-    from triplehelix.graph.query.check import check_text
-    from triplehelix.graph.query.run import DEFAULT_TIMEOUT, in_worker
-    from triplehelix.graph.views.network import node_table
-
     try:
         check_text(sparql, source=where)
     except QueryError as exc:
@@ -224,8 +224,6 @@ def query_graph(
 
 def _rows(kg: KnowledgeGraph, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
     """The variables of a query's answer and, for a map query, its rows as Python values."""
-    from triplehelix.graph.store.local import to_python
-
     result = kg.query(sparql)
     names = {v.value for v in getattr(result, "variables", [])}
     if not {"source", "target"} <= names:

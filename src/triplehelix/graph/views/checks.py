@@ -14,6 +14,7 @@ from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import Located, RecordSet
 from triplehelix.data.models import record_key
 from triplehelix.errors import Problem
+from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology import validate_shacl
 from triplehelix.ontology.report import ShaclResult
 
@@ -35,8 +36,6 @@ def check_graph(rs: RecordSet, *, base: str = BASE) -> GraphCheck:
     >>> check_graph(load_records([seed_path()])).violations
     []
     """
-    from triplehelix.graph.store.local import KnowledgeGraph
-
     kg = KnowledgeGraph()
     kg.load(rs, base=base)
     report = validate_shacl(kg.union_graph())

@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from triplehelix.data.types import alpha2
+from triplehelix.errors import UsageError
+from triplehelix.ontology.report import qname
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = [
@@ -216,11 +218,11 @@ def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDi
     >>> all("label" in a and "kind" in a for _, a in g.nodes(data=True))
     True
     """
+    import networkx as nx  # imported by the views only: Filters and node_table need none
+
     nodes = nodes if nodes is not None else node_table(kg)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(nodes.items())
-    from triplehelix.ontology.report import qname
-
     for row in kg.select(EDGES):
         if row["s"] in nodes and row["o"] in nodes:
             key = qname(row["p"])
@@ -236,6 +238,8 @@ def bipartite_graph(
     Edge attributes: ``roles`` (sorted, ``;``-joined), ``years`` (``start-end``),
     ``n_sources`` (distinct source records stating the participations).
     """
+    import networkx as nx
+
     filters = filters or Filters()
     nodes = nodes if nodes is not None else node_table(kg)
     graph = nx.Graph()
@@ -273,6 +277,8 @@ def coparticipation_graph(
     >>> g.number_of_edges() >= 1
     True
     """
+    import networkx as nx
+
     filters = filters or Filters()
     nodes = nodes if nodes is not None else node_table(kg)
     members: dict[str, set[str]] = defaultdict(set)
@@ -393,8 +399,6 @@ def _lookup(name: str, known: dict[str, str], what: str) -> str:
     try:
         return known[name.casefold()]
     except KeyError:
-        from triplehelix.errors import UsageError
-
         some = ", ".join(sorted({_local(v) for v in known.values()})[:12]) or "none"
         raise UsageError(
             f"no {what} {name!r} in this graph",
@@ -404,8 +408,6 @@ def _lookup(name: str, known: dict[str, str], what: str) -> str:
 
 
 def _check_values(kg: KnowledgeGraph, filters: Filters) -> None:
-    from triplehelix.errors import UsageError
-
     for sphere in filters.spheres:
         if sphere not in SPHERE_ORDER[:-1]:
             raise UsageError(

@@ -234,14 +234,19 @@ class Endpoint:
         self._terminate()
         raise StoreError("the oxigraph server did not start within 30 s")
 
-    def revive(self) -> bool:
-        """Start Oxigraph again if it has exited; whether it had.
+    def revive(self, wait: float = 0.0) -> bool:
+        """Start Oxigraph again if it has exited (waiting up to ``wait`` s for a dying one
+        to be gone); whether it had.
 
         If it cannot be started, the endpoint stops: ``serve_forever`` returns and
         ``failure`` holds the reason.
         """
         with self._revive_lock:
-            if self.process is None or self.process.poll() is None or self.failure:
+            if self.process is None or self.failure:
+                return False
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=wait)  # a crash takes a moment to end the process
+            if self.process.poll() is None:
                 return False
             code = self.process.returncode
             sys.stderr.write(f"the oxigraph server exited ({code}); starting it again\n")
@@ -434,7 +439,7 @@ class _Gateway(BaseHTTPRequestHandler):
             self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
             return None
         except OSError as exc:
-            if ep.revive():
+            if ep.revive(wait=5.0):  # the connection broke: Oxigraph died, or is dying
                 self._refuse(502, "the SPARQL server stopped while answering; it was restarted")
             else:
                 self._refuse(502, f"the SPARQL server is unavailable: {exc}")

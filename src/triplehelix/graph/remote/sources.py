@@ -20,7 +20,7 @@ from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
     from triplehelix.graph.remote.client import SparqlClient
-    from triplehelix.graph.store.retract import Target
+    from triplehelix.graph.store.local import KnowledgeGraph
 
 __all__ = ["drop_vanished", "file_documents"]
 
@@ -28,7 +28,7 @@ PART_OF = "http://purl.org/dc/terms/isPartOf"
 BATCH = 200
 
 
-def file_documents(kg: Target) -> list[str]:
+def file_documents(kg: KnowledgeGraph) -> list[str]:
     """The file documents whose rows ``kg`` holds."""
     rows = kg.select(
         f"SELECT DISTINCT ?doc WHERE {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} "
@@ -47,13 +47,13 @@ def drop_vanished(kg: Target, client: SparqlClient, docs: list[str] | None = Non
     docs = file_documents(kg) if docs is None else docs
     if not docs:
         return []
+    local = set(kg.graph_names())
     values = " ".join(f"<{check_iri(d)}>" for d in docs)
-    parts = (
+    answer = client.query_json(
         f"SELECT DISTINCT ?g WHERE {{ VALUES ?doc {{ {values} }} "
-        f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}"
+        f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}",
+        need={"g": "term"},
     )
-    local = {str(r["g"]) for r in kg.select(parts)}
-    answer = client.query_json(parts, need={"g": "term"})
     bindings = answer["results"]["bindings"]
     there = {check_iri(b["g"]["value"]) for b in bindings if b["g"]["type"] == "uri"}
     gone = sorted(there - local)

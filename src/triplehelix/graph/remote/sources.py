@@ -37,7 +37,9 @@ def file_documents(kg: KnowledgeGraph) -> list[str]:
     return sorted(str(r["doc"]) for r in rows)
 
 
-def drop_vanished(kg: Target, client: SparqlClient, docs: list[str] | None = None) -> list[str]:
+def drop_vanished(
+    kg: KnowledgeGraph, client: SparqlClient, docs: list[str] | None = None
+) -> list[str]:
     """Drop the server's graphs of some documents (default: ``kg``'s file documents)
     that ``kg`` no longer has.
 

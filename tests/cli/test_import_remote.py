@@ -144,3 +144,36 @@ def test_import_to_the_endpoint_of_the_config_file(
     assert code == 0, err
     assert f"to {server.url}/query" in err
     assert len(listed(capsys, server.url)) > 10
+
+
+def test_a_changed_file_imported_again_to_a_server_leaves_no_vanished_rows(
+    server: OxigraphServer,
+    small_cordis: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "import", "cordis", str(small_cordis), "--endpoint", server.url)
+    assert code == 0, err
+    before = listed(capsys, server.url)
+    table = small_cordis / "h2020.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(lines[:61]), encoding="utf-8")  # 40 rows fewer
+    code, _, err = run(capsys, "import", "cordis", str(small_cordis), "--endpoint", server.url)
+    assert code == 0, err
+    # 40 rows of h2020.csv, and the 25 rows of names.csv only they cited
+    assert "dropped 65 graph(s) of rows no longer in the files" in err
+    store = tmp_path / "fresh"  # what a first import of the new file makes
+    assert run(capsys, "import", "cordis", str(small_cordis), "--store", str(store))[0] == 0
+    on_server, in_store = listed(capsys, server.url), store_sizes(store)
+    assert len(before) == len(on_server) + 65
+    assert {g: n for g, n in on_server.items() if g != META} == {
+        g: n for g, n in in_store.items() if g != META
+    }
+    for query in (
+        "SELECT ?o ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l }",
+        "SELECT ?p ?a WHERE { ?p a th:Participation ; th:agent ?a }",
+    ):
+        _, local, _ = run(capsys, "query", query, "--format", "csv", "--store", str(store))
+        code, far, err = run(capsys, "query", query, "--format", "csv", "--endpoint", server.url)
+        assert code == 0, err
+        assert sorted(far.splitlines()) == sorted(local.splitlines())

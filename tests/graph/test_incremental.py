@@ -16,6 +16,7 @@ from triplehelix.data.loader import load_records
 from triplehelix.errors import StoreError
 from triplehelix.graph.store import bulk
 from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.retract import drop_source, mark, retract_graphs
 
 ID = "https://w3id.org/triplehelix/id/"
 TH = "https://w3id.org/triplehelix/ontology#"
@@ -170,8 +171,12 @@ def test_a_big_source_is_unloaded_in_batches_with_the_same_result(tmp_path: Path
     for kg in (whole, batched):
         bulk_load(kg, data, extra)
     doc = "https://w3id.org/triplehelix/source/file-data.organisations-csv"
-    removed = bulk.unload(whole, doc)
-    assert bulk.unload(batched, doc, batch=1) == removed  # three graphs, one at a time
+    before = len(whole)
+    assert len(drop_source(whole, doc)) == 3
+    removed = before - len(whole)
+    before = len(batched)
+    assert len(drop_source(batched, doc, batch=1)) == 3  # three graphs, one at a time
+    assert before - len(batched) == removed
     assert quads(batched) == quads(whole)
     assert batched.ask(f"ASK {{ <{BETA}> a <{TH}Company> }}")
     assert not batched.ask(f"ASK {{ <{BETA}> a <{TH}Organization> }}")
@@ -184,9 +189,9 @@ def test_an_interrupted_batched_unload_is_finished_by_recover(tmp_path: Path) ->
     kg = KnowledgeGraph()
     bulk_load(kg, data)
     doc = "https://w3id.org/triplehelix/source/file-data.participations-jsonl"
-    graphs = [ox.NamedNode(g) for g in kg.graph_names() if g.startswith(doc)]
-    bulk._mark(kg.store, doc, loading=True)
-    bulk._drop_graphs(kg.store, graphs[:1])  # … and the process dies here
+    graphs = [g for g in kg.graph_names() if g.startswith(doc)]
+    mark(kg, doc, loading=True)  # a batched drop_source starts …
+    kg.update(retract_graphs(graphs[:1], within=doc))  # … and the process dies here
     assert bulk.recover(kg) == [doc]
     assert participation_nodes(kg) == set()
     assert not any(g.startswith(doc) for g in kg.graph_names())

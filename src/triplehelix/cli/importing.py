@@ -122,15 +122,23 @@ def _write(
 def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet]) -> None:
     """The records as ``import --store`` makes them (in memory), pushed as ``load
     --endpoint`` pushes them: graph by graph, each whole or absent."""
+    from triplehelix.graph.remote.sources import drop_vanished
     from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.replace import imported_documents
 
     kg = KnowledgeGraph()
-    records = sum(kg.load(rs).records for rs in chunks)
+    records, docs = 0, set()
+    for rs in chunks:
+        docs.update(imported_documents(rs))
+        records += kg.load(rs).records
     err.print(
         f"imported {records} records: {len(kg)} quads, {len(kg.graph_names())} graphs to write",
         markup=False,
     )
     push_kg(kg, client, replace)
+    gone = drop_vanished(kg, client, sorted(docs))  # rows a changed file no longer has
+    if gone:
+        err.print(f"dropped {len(gone)} graph(s) of rows no longer in the files", markup=False)
 
 
 def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
@@ -141,7 +149,9 @@ def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
     with KnowledgeGraph(store) as kg:
         for n, rs in enumerate(chunks):
             if n == 0:
-                replaced = replace_sources(kg, rs)
+                before = len(kg)
+                replace_sources(kg, rs)
+                replaced = before - len(kg)
             loaded = kg.load(rs)
             records += loaded.records
             added += loaded.added

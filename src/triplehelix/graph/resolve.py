@@ -27,6 +27,7 @@ from triplehelix.data.iris import BASE
 from triplehelix.data.slug import slugify
 from triplehelix.errors import UsageError
 from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.retract import retract_quads
 from triplehelix.ontology.namespace import GRAPH_CURATION
 
 __all__ = ["Candidate", "apply_merge", "canonical", "find_candidates", "name_key", "undo_merge"]
@@ -295,50 +296,38 @@ def apply_merge(kg: KnowledgeGraph, c: Candidate, *, agent: str, note: str = "")
 def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
     """Remove a merge decision (by its candidate id); returns the number of quads removed.
 
-    Triples of the decision leave the default graph too, unless another named graph still
-    states them.
+    The decision's triples leave the curation graph, and the default graph too unless
+    another named graph still states them (``graph.store.retract.retract_quads``).
 
     Raises:
         UsageError: no merge decision has that id.
     """
-    graph = ox.NamedNode(str(GRAPH_CURATION))
-    d = ox.NamedNode(f"{BASE}id/curation/merge-{decision_id}")
-    if not list(kg.store.quads_for_pattern(d, None, None, graph)):
+    d = f"{BASE}id/curation/merge-{decision_id}"
+    triples = _decision_triples_of(kg, d)
+    if not any(s == f"<{d}>" for s, _, _ in triples):
         raise UsageError(
             f"no merge decision {decision_id!r} in the curation graph",
             code="no-such-merge",
             hint="list the merges with: triplehelix resolve --store DIR --merged",
         )
-    retire = _object(kg, d, f"{DCT}subject")
-    keep = _object(kg, d, f"{DCT}relation")
-    who = _object(kg, d, f"{PROV}wasAttributedTo")
-    attributed = ox.NamedNode(f"{PROV}wasAttributedTo")
-    quads = list(kg.store.quads_for_pattern(d, None, None, graph))
-    quads.append(ox.Quad(retire, ox.NamedNode(REPLACED), keep, graph))
-    if len(list(kg.store.quads_for_pattern(None, attributed, who, graph))) == 1:
-        quads.extend(kg.store.quads_for_pattern(who, None, None, graph))  # no other decision
-    removed = 0
-    for q in quads:
-        kg.store.remove(q)
-        removed += 1
-        if not _stated_elsewhere(kg, q.triple):
-            kg.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
-    return removed
+    kg.update(retract_quads(str(GRAPH_CURATION), triples))
+    return len(triples)
 
 
-def _object(kg: KnowledgeGraph, subject: ox.NamedNode, predicate: str) -> ox.NamedNode:
-    graph = ox.NamedNode(str(GRAPH_CURATION))
-    for q in kg.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, graph):
-        if isinstance(q.object, ox.NamedNode):
-            return q.object
-    raise UsageError(f"{subject.value}: a merge decision without {predicate}", code="bad-merge")
-
-
-def _stated_elsewhere(kg: KnowledgeGraph, t: ox.Triple) -> bool:
-    return any(
-        not isinstance(q.graph_name, ox.DefaultGraph)
-        for q in kg.store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+def _decision_triples_of(kg: KnowledgeGraph, d: str) -> list[tuple[str, str, str]]:
+    """The curation triples of a decision (as N-Triples terms): its own, the link it
+    made, and its agent's when no other decision is attributed to that agent."""
+    result = kg.query(
+        f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{
+          {{ VALUES ?s {{ <{d}> }} ?s ?p ?o }}
+          UNION {{ <{d}> <{DCT}subject> ?s ; <{DCT}relation> ?o .
+                   VALUES ?p {{ <{REPLACED}> }} ?s ?p ?o }}
+          UNION {{ <{d}> <{PROV}wasAttributedTo> ?s . ?s ?p ?o
+                   FILTER NOT EXISTS {{ ?other <{PROV}wasAttributedTo> ?s
+                                       FILTER(?other != <{d}>) }} }}
+        }} }}"""
     )
+    return [(str(r["s"]), str(r["p"]), str(r["o"])) for r in result]
 
 
 def merges(kg: KnowledgeGraph) -> list[dict[str, str]]:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from triplehelix.errors import QueryError, StoreError
 from triplehelix.graph.remote.client import Endpoints, SparqlClient
 from triplehelix.graph.remote.sparql_json import bad_response, ntriples
+from triplehelix.graph.store.retract import STAGING
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
     "check_iri",
 ]
 
-STAGING = "urn:triplehelix:staging:"
-"""Graphs named with this prefix hold half-written uploads; readers never list them."""
 SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localhost:")
 """Virtuoso's own graphs: never listed as the project's."""
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

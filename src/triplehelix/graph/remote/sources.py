@@ -1,13 +1,13 @@
-"""A changed source file loaded again to a server: its rows that are gone go too.
+"""A changed source loaded or imported again to a server: its rows that are gone go too.
 
-Locally, ``load`` of a changed JSON Lines or CSV file unloads the file's earlier graphs before
-writing the new ones (``graph.bulk``). On a server, ``push`` replaces graph by graph, which
-leaves the graphs of rows the new version no longer has. ``drop_vanished`` finds them (the
-server's ``meta`` says which graphs are part of the file's document) and, in one SPARQL
-Update request per batch: takes out of the union the facts no other graph states, removes
-their source-record descriptions from ``meta`` and the union, and drops the graphs.
-Only file documents (``…/source/file-NAME``, a file taken as the source of its rows) are
-considered: a file loaded is then the whole of its source.
+Locally, loading a changed file drops the file's earlier graphs before writing the new
+ones (``graph.store.sources``). On a server, ``push`` replaces graph by graph, which leaves
+the graphs of rows the new version no longer has. ``drop_vanished`` finds them (the
+server's ``meta`` says which graphs are part of each document) and retracts them by the
+rule of ``graph.store.retract``, a batch of graphs per SPARQL Update request.
+By default only file documents (``…/source/file-NAME``, a file taken as the source of its
+rows) are considered: a file loaded is then the whole of its source. An import names the
+documents of its files itself (``graph.store.replace.imported_documents``).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from triplehelix.graph.remote.graph import check_iri
-from triplehelix.graph.remote.write import unstate
+from triplehelix.graph.store.retract import drop_graphs
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
     from triplehelix.graph.remote.client import SparqlClient
     from triplehelix.graph.store.local import KnowledgeGraph
 
-__all__ = ["drop_vanished"]
+__all__ = ["drop_vanished", "file_documents"]
 
 PART_OF = "http://purl.org/dc/terms/isPartOf"
 BATCH = 200
@@ -37,17 +37,20 @@ def file_documents(kg: KnowledgeGraph) -> list[str]:
     return sorted(str(r["doc"]) for r in rows)
 
 
-def drop_vanished(kg: KnowledgeGraph, client: SparqlClient) -> list[str]:
-    """Drop the server's graphs of ``kg``'s file documents that ``kg`` no longer has.
+def drop_vanished(
+    kg: KnowledgeGraph, client: SparqlClient, docs: list[str] | None = None
+) -> list[str]:
+    """Drop the server's graphs of some documents (default: ``kg``'s file documents)
+    that ``kg`` no longer has.
 
     Returns:
         The graphs dropped (re-running finds what an interrupted run left).
     """
-    docs = file_documents(kg)
+    docs = file_documents(kg) if docs is None else docs
     if not docs:
         return []
     local = set(kg.graph_names())
-    values = " ".join(f"<{d}>" for d in docs)
+    values = " ".join(f"<{check_iri(d)}>" for d in docs)
     answer = client.query_json(
         f"SELECT DISTINCT ?g WHERE {{ VALUES ?doc {{ {values} }} "
         f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}",
@@ -56,23 +59,5 @@ def drop_vanished(kg: KnowledgeGraph, client: SparqlClient) -> list[str]:
     bindings = answer["results"]["bindings"]
     there = {check_iri(b["g"]["value"]) for b in bindings if b["g"]["type"] == "uri"}
     gone = sorted(there - local)
-    for start in range(0, len(gone), BATCH):
-        client.update(_drop_request(client, gone[start : start + BATCH]))
+    drop_graphs(client, gone, union=client.union_graph, batch=BATCH)
     return gone
-
-
-def _drop_request(client: SparqlClient, names: list[str]) -> str:
-    """One Update: facts only these graphs state leave the union, then their descriptions
-    leave ``meta`` (and the union), then the graphs go."""
-    iris = " ".join(f"<{n}>" for n in names)
-    union = client.union_graph
-    target = "?g ?p ?o" if union is None else f"GRAPH <{union}> {{ ?g ?p ?o }}"
-    described = f"VALUES ?g {{ {iris} }} GRAPH <{GRAPH_META}> {{ ?g ?p ?o }}"
-    return " ;\n".join(
-        [
-            unstate(client, names),
-            f"DELETE {{ {target} }} WHERE {{ {described} }}",
-            f"DELETE {{ GRAPH <{GRAPH_META}> {{ ?g ?p ?o }} }} WHERE {{ {described} }}",
-            *(f"DROP SILENT GRAPH <{n}>" for n in names),
-        ]
-    )

@@ -30,6 +30,7 @@ from triplehelix.errors import StoreError
 from triplehelix.graph.remote.client import HttpError, SparqlClient
 from triplehelix.graph.remote.graph import COUNT, PROLOGUE, STAGING, RemoteGraph, _terms, check_iri
 from triplehelix.graph.remote.sparql_json import bad_response, ntriples
+from triplehelix.graph.store import retract
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
@@ -205,34 +206,11 @@ def _flush(client: SparqlClient, pack: list[Pending], report: PushReport) -> Non
 
 
 def unstate(client: SparqlClient, names: list[str]) -> str:
-    """SPARQL Update removing from the union (the default graph, or the union graph) the
-    triples of graphs about to be replaced that no other named graph states.
-
-    Run before the union gets the new triples, in the same request, so that the union never
-    keeps a fact that only an earlier version of a graph stated (as the embedded store's
-    ``unload``). Staging graphs (half-written uploads) state nothing.
-
-    >>> from triplehelix.graph.remote.client import Endpoints
-    >>> print(unstate(SparqlClient(Endpoints.of("http://h:1")), ["urn:a"]))
-    DELETE { ?s ?p ?o } WHERE {
-      VALUES ?_g { <urn:a> }
-      GRAPH ?_g { ?s ?p ?o }
-      FILTER NOT EXISTS { GRAPH ?_h { ?s ?p ?o }
-        FILTER(?_h NOT IN (<urn:a>) && !STRSTARTS(STR(?_h), "urn:triplehelix:staging:")) }
-    }
+    """SPARQL Update removing from the server's union (default graph or union graph) the
+    triples of graphs about to be replaced that no other named graph states: the rule of
+    ``graph.store.retract``, run before the union gets the new triples, in the same request.
     """
-    union = client.union_graph
-    iris = [f"<{check_iri(n)}>" for n in names]
-    others = ", ".join(iris + ([f"<{union}>"] if union else []))
-    target = "?s ?p ?o" if union is None else f"GRAPH <{union}> {{ ?s ?p ?o }}"
-    return (
-        f"DELETE {{ {target} }} WHERE {{\n"
-        f"  VALUES ?_g {{ {' '.join(iris)} }}\n"
-        "  GRAPH ?_g { ?s ?p ?o }\n"
-        "  FILTER NOT EXISTS { GRAPH ?_h { ?s ?p ?o }\n"
-        f'    FILTER(?_h NOT IN ({others}) && !STRSTARTS(STR(?_h), "{STAGING}")) }}\n'
-        "}"
-    )
+    return retract.unstate([check_iri(n) for n in names], union=client.union_graph)
 
 
 def _swap(client: SparqlClient, name: str, stage: str) -> None:

@@ -15,7 +15,8 @@ Each input file is one *source*, named by ``data.sources.source_name`` (its path
 folder given on the command line): its rows become named graphs ``…/source/file-KEY/row-N``
 that are ``dcterms:isPartOf`` its document. A file already loaded with the same bytes is
 skipped (also under another name of the same base name: a moved file); a changed one is
-unloaded first (``unload``), so no stale fact survives. The bulk
+dropped first (``sources.drop_changed``, the rule of ``graph.store.retract``), so no stale
+fact survives. The bulk
 loader is not transactional, so a file is written between two transactional markers in the
 ``meta`` graph: if the process dies in between, the next writable open rolls the partial
 source back (``recover``). Files that cite explicit source documents (curated YAML) are
@@ -30,7 +31,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -55,28 +55,22 @@ from triplehelix.data.refindex import RefIndex
 from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
 from triplehelix.graph.rdf.mapping import Emitter, check_collisions, run_key
-from triplehelix.graph.store.conflicts import Conflict, plan_conflicts
-from triplehelix.graph.store.sources import sort_sources
-from triplehelix.ontology.namespace import GRAPH_META, TH
-
-if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.conflicts import Conflict, records_conflicts
+from triplehelix.graph.store.rdf_files import rdf_file_nquads
+from triplehelix.graph.store.retract import LOADING, LocalTarget, drop_source, mark
+from triplehelix.graph.store.sources import drop_changed, has_run, sort_sources
+from triplehelix.ontology.namespace import GRAPH_META
 
 __all__ = [
     "BulkReport",
     "Plan",
-    "has_run",
     "interrupted",
+    "plan_conflicts",
     "prepare",
     "recover",
-    "unload",
     "write",
 ]
 
-PART_OF = "http://purl.org/dc/terms/isPartOf"
-SHA256 = "https://schema.org/sha256"
-PROV_USED = "http://www.w3.org/ns/prov#used"
-LOADING = f"{TH}loadInProgress"  # transient marker in ``meta``, never in the default graph
 Progress = Callable[[int], None]
 
 
@@ -208,7 +202,7 @@ def _prepare(
 
 
 def write(
-    kg: KnowledgeGraph,
+    kg: LocalTarget,
     plan: Plan,
     *,
     chunk: int = CHUNK,
@@ -237,7 +231,7 @@ def write(
 
 
 def _write(
-    kg: KnowledgeGraph, plan: Plan, chunk: int, progress: Progress | None, strict: bool
+    kg: LocalTarget, plan: Plan, chunk: int, progress: Progress | None, strict: bool
 ) -> BulkReport:
     store = kg.store
     before = len(store)
@@ -251,9 +245,8 @@ def _write(
             [c.problem() for c in conflicts],
             hint="other sources in the store say otherwise; nothing was written",
         )
+    drop_changed(kg, found, plan.minter)
     for stream in (s for s in plan.streams if s.name in todo):
-        if stream.name in found.changed:
-            unload(kg, plan.minter.file_document(stream.name))
         _write_source(kg, plan, stream, emitter, chunk, progress)
     _write_rdf_files(kg, plan)
     store.load("".join(emitter.finish(started)), ox.RdfFormat.N_QUADS)
@@ -272,7 +265,7 @@ def _write(
 
 
 def _write_source(
-    kg: KnowledgeGraph,
+    kg: LocalTarget,
     plan: Plan,
     stream: RecordStream,
     emitter: Emitter,
@@ -282,7 +275,7 @@ def _write_source(
     """One file between its markers; on any failure its partial graphs are removed."""
     doc = plan.minter.file_document(stream.name)
     curated = stream.name in plan.curated
-    _mark(kg.store, doc, loading=True)
+    _mark(kg, doc, loading=True)
     with _Loader(kg.store, transactional=curated or kg.path is None) as loader:
         try:
             texts = _emit(plan, stream, emitter, chunk, progress)
@@ -293,15 +286,14 @@ def _write_source(
             loader.join()
         except BaseException as exc:
             loader.abandon()
-            unload(kg, doc)
-            _mark(kg.store, doc, loading=False)
+            drop_source(kg, doc)  # its partial graphs, and the marker
             if isinstance(exc, OSError):
                 raise StoreError(
                     f"writing {stream.name} to the store failed: {exc}",
                     hint="that source was removed again; free space or check the store folder",
                 ) from exc
             raise
-    _mark(kg.store, doc, loading=False)
+    _mark(kg, doc, loading=False)
 
 
 def _emit(
@@ -320,6 +312,20 @@ def _emit(
             minter.by_key.pop(key, None)
         if progress:
             progress(len(raws))
+
+
+def plan_conflicts(kg: LocalTarget, plan: Plan, names: set[str]) -> list[Conflict]:
+    """Conflicts of the entities (not participations) of some sources of a bulk plan."""
+    rs = plan.entities
+
+    def emit(picked: list[int]) -> str:
+        emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
+        return "".join(
+            emitter.records([rs.records[i] for i in picked], [rs.where[i] for i in picked])
+        )
+
+    keep = [i for i, loc in enumerate(rs.where) if loc.file in names]
+    return records_conflicts(kg, rs, keep, plan.minter, emit)
 
 
 class _Loader:
@@ -368,31 +374,15 @@ class _Loader:
         self.thread.join()
 
 
-def _write_rdf_files(kg: KnowledgeGraph, plan: Plan) -> None:
-    from triplehelix.graph.store.local import _rdf_file_nquads
-
+def _write_rdf_files(kg: LocalTarget, plan: Plan) -> None:
     for src in plan.rdf_files:
-        kg.store.load(_rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)
+        kg.store.load(rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)
 
 
-def has_run(kg: KnowledgeGraph, run: str) -> bool:
-    """Whether the store records the run with its start time (the run IRI is a hash of the
-    inputs). Only ``prov:startedAtTime`` counts: sources of a run killed midway may have
-    described it already (``prov:used``), but its start is written when it finishes."""
-    started = "http://www.w3.org/ns/prov#startedAtTime"
-    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{started}> ?t }} }}")
-
-
-def _mark(store: ox.Store, doc: str, *, loading: bool) -> None:
+def _mark(kg: LocalTarget, doc: str, *, loading: bool) -> None:
     """Set or clear the marker of a source being written (each in its own transaction)."""
-    quad = ox.Quad(
-        ox.NamedNode(doc), ox.NamedNode(LOADING), ox.Literal("true"), ox.NamedNode(str(GRAPH_META))
-    )
-    if loading:
-        store.add(quad)
-    else:
-        store.remove(quad)
-    store.flush()
+    mark(kg, doc, loading=loading)
+    kg.store.flush()
 
 
 def interrupted(store: ox.Store) -> list[str]:
@@ -403,92 +393,15 @@ def interrupted(store: ox.Store) -> list[str]:
     return sorted({q.subject.value for q in pattern if isinstance(q.subject, ox.NamedNode)})
 
 
-def recover(kg: KnowledgeGraph) -> list[str]:
-    """Roll back every interrupted source load; returns the sources rolled back."""
+def recover(kg: LocalTarget) -> list[str]:
+    """Roll back every interrupted source load (or finish an interrupted unload): each
+    marked source is dropped (``retract.drop_source``); returns the sources rolled back."""
     docs = interrupted(kg.store)
     for doc in docs:
-        unload(kg, doc)
-        _mark(kg.store, doc, loading=False)
+        drop_source(kg, doc)
+    if docs and kg.path is not None:
+        kg.store.flush()
     return docs
-
-
-def unload(kg: KnowledgeGraph, doc: str, *, batch: int = 2_000) -> int:
-    """Remove one source: its graphs, its ``meta`` description, and from the default graph
-    every triple that no remaining named graph states.
-
-    A source of at most ``batch`` graphs goes in one SPARQL update (atomic). A bigger one
-    (a file of many rows) would make that transaction huge, so it goes ``batch`` graphs at
-    a time between the markers a bulk load uses: if interrupted, the next writable open
-    finishes the job (``recover``).
-
-    Returns:
-        The number of quads removed.
-    """
-    before = len(kg.store)
-    graphs = kg.store.quads_for_pattern(
-        None, ox.NamedNode(PART_OF), ox.NamedNode(doc), ox.NamedNode(str(GRAPH_META))
-    )
-    names = [q.subject for q in graphs if isinstance(q.subject, ox.NamedNode)]
-    if len(names) > batch:
-        _mark(kg.store, doc, loading=True)
-        for start in range(0, len(names), batch):
-            _drop_graphs(kg.store, names[start : start + batch])
-    _unload_update(kg, doc)
-    for name in names:  # now empty; an on-disk store still lists empty graphs
-        kg.store.remove_graph(name)
-    return before - len(kg.store)
-
-
-def _drop_graphs(store: ox.Store, names: list[ox.NamedNode]) -> None:
-    """Empty some graphs, first taking from the default graph what only they state."""
-    inside = set(names)
-    triples = {q.triple for g in names for q in store.quads_for_pattern(None, None, None, g)}
-    orphans = [
-        t
-        for t in triples
-        if not any(
-            not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in inside
-            for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
-        )
-    ]
-    blank = [t for t in orphans if "_:" in str(t)]  # DELETE DATA takes no blank nodes
-    for t in blank:
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-    named = [t for t in orphans if "_:" not in str(t)]
-    for start in range(0, len(named), 10_000):
-        body = " ".join(f"{t} ." for t in named[start : start + 10_000])
-        store.update(f"DELETE DATA {{ {body} }}")
-    for g in names:
-        store.remove_graph(g)
-    meta = ox.NamedNode(str(GRAPH_META))  # then what meta says of these source records
-    about = [q.triple for g in names for q in store.quads_for_pattern(g, None, None, meta)]
-    for start in range(0, len(about), 5_000):
-        body = " ".join(f"{t} ." for t in about[start : start + 5_000])
-        store.update(f"DELETE DATA {{ GRAPH <{GRAPH_META}> {{ {body} }} {body} }}")
-
-
-def _unload_update(kg: KnowledgeGraph, doc: str) -> None:
-    meta, d = f"<{GRAPH_META}>", f"<{doc}>"
-    ours = f"GRAPH {meta} {{ ?g <{PART_OF}> {d} }}"
-    kg.store.update(
-        f"""
-        DELETE {{ ?s ?p ?o }} WHERE {{
-          {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {ours} GRAPH ?g {{ ?s ?p ?o }} }} }}
-          FILTER NOT EXISTS {{
-            GRAPH ?h {{ ?s ?p ?o }}
-            FILTER NOT EXISTS {{ GRAPH {meta} {{ ?h <{PART_OF}> {d} }} }}
-          }}
-        }} ;
-        DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {ours} GRAPH ?g {{ ?s ?p ?o }} }} ;
-        DELETE {{ GRAPH {meta} {{ ?s ?p ?o }} ?s ?p ?o }} WHERE {{
-          GRAPH {meta} {{
-            ?s ?p ?o
-            FILTER(?s = {d} || (?p = <{PROV_USED}> && ?o = {d})
-                   || EXISTS {{ ?s <{PART_OF}> {d} }})
-          }}
-        }}
-        """
-    )
 
 
 def _now() -> str:

@@ -34,14 +34,12 @@ from triplehelix.ontology import shapes_graph
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.bulk import Plan
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.retract import LocalTarget
 
 __all__ = [
     "Conflict",
     "find_conflicts",
     "functional_properties",
-    "plan_conflicts",
     "records_conflicts",
     "summary",
 ]
@@ -120,7 +118,7 @@ def functional_properties() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
 
 
 def records_conflicts(
-    kg: KnowledgeGraph,
+    kg: LocalTarget,
     rs: RecordSet,
     keep: list[int],
     minter: Minter,
@@ -149,7 +147,7 @@ def records_conflicts(
     return find_conflicts(kg, [emit(picked)], ours, suspects)
 
 
-def _overlap(kg: KnowledgeGraph, sources: dict[str, set[str]], ours: set[str]) -> set[str]:
+def _overlap(kg: LocalTarget, sources: dict[str, set[str]], ours: set[str]) -> set[str]:
     """IRIs stated by two sources of this load, or by a source in the store not ``ours``."""
     out = {s for s, names in sources.items() if len(names) > 1}
     rest = sorted(s for s in sources if s and s not in out)
@@ -168,7 +166,7 @@ def _overlap(kg: KnowledgeGraph, sources: dict[str, set[str]], ours: set[str]) -
 
 
 def find_conflicts(
-    kg: KnowledgeGraph,
+    kg: LocalTarget,
     nquads: Iterable[str],
     ours: set[str] | None = None,
     subjects: set[str] | None = None,
@@ -344,7 +342,7 @@ def _only(
     return out
 
 
-def _org_classes(kg: KnowledgeGraph) -> set[str]:
+def _org_classes(kg: LocalTarget) -> set[str]:
     sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
     result = kg.store.query(f"SELECT ?c WHERE {{ ?c <{sub}>+ <{TH}Organization> }}")
     assert isinstance(result, ox.QuerySolutions)
@@ -389,19 +387,3 @@ def summary(conflicts: list[Conflict], shown: int = SHOWN) -> list[str]:
     if len(conflicts) > shown:
         lines.append(f"… and {len(conflicts) - shown} more")
     return lines
-
-
-def plan_conflicts(kg: KnowledgeGraph, plan: Plan, names: set[str]) -> list[Conflict]:
-    """Conflicts of the entities (not participations) of some sources of a bulk plan."""
-    from triplehelix.graph.rdf.mapping import Emitter
-
-    rs = plan.entities
-
-    def emit(picked: list[int]) -> str:
-        emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
-        return "".join(
-            emitter.records([rs.records[i] for i in picked], [rs.where[i] for i in picked])
-        )
-
-    keep = [i for i, loc in enumerate(rs.where) if loc.file in names]
-    return records_conflicts(kg, rs, keep, plan.minter, emit)

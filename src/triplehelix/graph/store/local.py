@@ -22,17 +22,17 @@ import rdflib
 from triplehelix.data.formats import QUAD_FORMATS, RDF_FORMATS
 from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
-from triplehelix.data.readers import SourceFile
-from triplehelix.data.sources import base_name
-from triplehelix.errors import InvalidDataError, Problem, QueryError, StoreError
+from triplehelix.errors import InvalidDataError, QueryError, StoreError
 from triplehelix.graph.rdf.formats import xml_safe
 from triplehelix.graph.rdf.mapping import build_nquads, run_key
 from triplehelix.graph.rdf.terms import literal
-from triplehelix.graph.store.bulk import has_run, interrupted, recover, unload
+from triplehelix.graph.store.bulk import interrupted, recover
 from triplehelix.graph.store.conflicts import Conflict, records_conflicts
-from triplehelix.graph.store.sources import find_source, sort_sources
+from triplehelix.graph.store.rdf_files import in_union, rdf_file_nquads
+from triplehelix.graph.store.retract import drop_source
+from triplehelix.graph.store.sources import drop_changed, find_source, has_run, sort_sources
 from triplehelix.ontology import ontology_nquads
-from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
+from triplehelix.ontology.namespace import GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
 __all__ = ["RDF_FORMATS", "KnowledgeGraph", "LoadReport", "Row"]
 
@@ -124,7 +124,7 @@ class KnowledgeGraph:
     def _ensure_ontology(self) -> None:
         if not self.store.contains_named_graph(ox.NamedNode(str(GRAPH_ONTOLOGY))):
             quads = list(ox.parse(ontology_nquads(), ox.RdfFormat.N_QUADS))
-            self.store.extend([*quads, *(_in_union(q) for q in quads)])
+            self.store.extend([*quads, *(in_union(q) for q in quads)])
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -155,12 +155,11 @@ class KnowledgeGraph:
                 [c.problem() for c in conflicts],
                 hint="other sources in the store say otherwise; nothing was written",
             )
-        for name in found.changed:
-            unload(self, Minter(base).file_document(name))
+        drop_changed(self, found, Minter(base))
         parts = [build.nquads]
         minter = Minter(base)
         for src in rs.rdf_files:
-            parts.append(_rdf_file_nquads(src, minter, build.run))
+            parts.append(rdf_file_nquads(src, minter, build.run))
         try:
             self.store.load("".join(parts), ox.RdfFormat.N_QUADS)
         except OSError as exc:
@@ -200,10 +199,15 @@ class KnowledgeGraph:
         triplehelix.errors.StoreError: no source 'nothing.jsonl' in the store
         """
         doc = find_source(self, source, Minter(base))
-        removed = unload(self, doc)
+        before = len(self.store)
+        drop_source(self, doc)
         if self.path is not None:
             self.store.flush()
-        return removed
+        return before - len(self.store)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update."""
+        self.store.update(sparql)
 
     def _has_run(self, rs: RecordSet, base: str) -> bool:
         return has_run(self, f"{base}id/run/{run_key(rs.files)}")
@@ -376,54 +380,6 @@ def _check_store_folder(path: Path) -> Path | None:
             )
         return None
     return path
-
-
-def _rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
-    """An RDF file as N-Quads: triples in the file's own source graph, quads as they are."""
-    doc = minter.file_document(src.name)
-    graph = ox.NamedNode(f"{doc}/content")
-    fmt = RDF_FORMATS[src.fmt]
-    try:
-        quads = [
-            q
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-            else ox.Quad(q.subject, q.predicate, q.object, graph)
-            for q in ox.parse(src.content, fmt, base_iri=f"{doc}/")
-        ]
-    except SyntaxError as exc:
-        line = getattr(exc, "lineno", None)
-        raise InvalidDataError(
-            [
-                Problem(
-                    src.name,
-                    line,
-                    None,
-                    "malformed-rdf",
-                    f"well-formed {src.fmt.upper()}",
-                    str(exc.msg),
-                )
-            ]
-        ) from exc
-    name = base_name(src.name)
-    th = "https://w3id.org/triplehelix/ontology#"
-    head = [
-        (f"<{doc}>", f"<{RDF_TYPE}>", f"<{th}SourceDocument>"),
-        (f"<{doc}>", "<http://purl.org/dc/terms/title>", literal(name, lang="en")),
-        (f"<{doc}>", "<http://purl.org/dc/terms/identifier>", literal(src.name)),
-        (f"<{graph.value}>", f"<{RDF_TYPE}>", f"<{th}SourceRecord>"),
-        (f"<{graph.value}>", "<http://purl.org/dc/terms/isPartOf>", f"<{doc}>"),
-        (f"<{graph.value}>", "<http://www.w3.org/ns/prov#wasGeneratedBy>", f"<{run}>"),
-        (f"<{run}>", "<http://www.w3.org/ns/prov#used>", f"<{doc}>"),
-    ]
-    meta = "".join(f"{s} {p} {o} <{GRAPH_META}> .\n{s} {p} {o} .\n" for s, p, o in head)
-    quads.extend([_in_union(q) for q in quads])
-    body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    return meta + body.decode("utf-8")
-
-
-def _in_union(quad: ox.Quad) -> ox.Quad:
-    """The quad's triple in the default graph, which holds the union of all graphs."""
-    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
 
 def to_python(term: Any) -> Any:

@@ -1,26 +1,39 @@
-"""Sources in a store: which ones are loaded, under which name, and finding one to unload.
+"""Sources in a store: which ones are loaded, under which name, finding one to unload,
+and the replace policy every write path follows.
 
 A file loaded as a source is described in the ``meta`` graph by its document
 (``…/source/file-KEY``, see ``data.sources``): its base name as ``dcterms:title``, its
 name as loaded as ``dcterms:identifier`` (stores written before names had folders lack
 it) and the SHA-256 of its bytes.
+
+The replace policy (``sort_sources``): a source already loaded with the same bytes is
+skipped (``same``), also under another name of the same base name (``moved``); one
+loaded with other bytes is dropped (``graph.store.retract.drop_source``), then written
+(``changed``); the rest is written (``new``). The documents an importer names carry no
+hash of their own: a known ingest run (the same input files) skips them, any other
+drops them before they are written again (``replace_documents``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from triplehelix.data.iris import Minter
 from triplehelix.data.sources import base_name, normal_name
 from triplehelix.errors import StoreError, UsageError
 from triplehelix.graph.rdf.terms import literal
+from triplehelix.graph.store.retract import Target, drop_source
 from triplehelix.ontology.namespace import GRAPH_META
 
-if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
-
-__all__ = ["Sorted", "find_source", "loaded_elsewhere", "sort_sources"]
+__all__ = [
+    "Sorted",
+    "drop_changed",
+    "find_source",
+    "has_run",
+    "loaded_elsewhere",
+    "replace_documents",
+    "sort_sources",
+]
 
 PART_OF = "http://purl.org/dc/terms/isPartOf"
 TITLE = "http://purl.org/dc/terms/title"
@@ -45,7 +58,7 @@ class Sorted:
     moved: dict[str, str] = field(default_factory=dict)
 
 
-def sort_sources(kg: KnowledgeGraph, files: dict[str, str], minter: Minter) -> Sorted:
+def sort_sources(kg: Target, files: dict[str, str], minter: Minter) -> Sorted:
     """Sort record files (name → SHA-256) by what the store holds of them."""
     out = Sorted()
     for name, sha in files.items():
@@ -60,7 +73,19 @@ def sort_sources(kg: KnowledgeGraph, files: dict[str, str], minter: Minter) -> S
     return out
 
 
-def loaded_elsewhere(kg: KnowledgeGraph, doc: str, name: str, sha: str) -> str | None:
+def drop_changed(
+    kg: Target, found: Sorted, minter: Minter, *, union: str | None = None
+) -> list[str]:
+    """Drop the sources ``sort_sources`` found changed, before they are written again.
+
+    Returns:
+        The graphs dropped.
+    """
+    docs = [minter.file_document(name) for name in found.changed]
+    return [g for doc in docs for g in drop_source(kg, doc, union=union)]
+
+
+def loaded_elsewhere(kg: Target, doc: str, name: str, sha: str) -> str | None:
     """Another source document with the same base name and the same bytes, if any.
 
     A moved or renamed file, or a store written before source names had folders (when
@@ -76,7 +101,7 @@ def loaded_elsewhere(kg: KnowledgeGraph, doc: str, name: str, sha: str) -> str |
     return str(rows[0]["doc"]) if rows else None
 
 
-def find_source(kg: KnowledgeGraph, given: str, minter: Minter) -> str:
+def find_source(kg: Target, given: str, minter: Minter) -> str:
     """The document of a source to unload: a document IRI, a name as loaded
     (``a/organisations.csv``), or a bare base name that matches exactly one source.
 
@@ -112,7 +137,7 @@ def find_source(kg: KnowledgeGraph, given: str, minter: Minter) -> str:
     )
 
 
-def _by_base_name(kg: KnowledgeGraph, base: str) -> list[tuple[str, str | None]]:
+def _by_base_name(kg: Target, base: str) -> list[tuple[str, str | None]]:
     rows = kg.select(
         f"""SELECT DISTINCT ?doc ?name WHERE {{ GRAPH <{GRAPH_META}> {{
           ?doc <{TITLE}> ?title . FILTER(STR(?title) = {literal(base)})
@@ -123,7 +148,30 @@ def _by_base_name(kg: KnowledgeGraph, base: str) -> list[tuple[str, str | None]]
     return [(str(r["doc"]), r["name"]) for r in rows]
 
 
-def _has_source(kg: KnowledgeGraph, doc: str) -> bool:
+def _has_source(kg: Target, doc: str) -> bool:
     if any(c in doc for c in '<>"{}|^`\\ \n'):
         return False
     return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> <{doc}> }} }}")
+
+
+def has_run(kg: Target, run: str) -> bool:
+    """Whether the store records the run with its start time (the run IRI is a hash of the
+    inputs). Only ``prov:startedAtTime`` counts: sources of a run killed midway may have
+    described it already (``prov:used``), but its start is written when it finishes."""
+    started = "http://www.w3.org/ns/prov#startedAtTime"
+    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{started}> ?t }} }}")
+
+
+def replace_documents(
+    kg: Target, docs: list[str], run: str, *, union: str | None = None
+) -> list[str]:
+    """The replace policy for the documents an importer names: if the store records
+    ``run`` (the same input files, imported before), nothing; else every graph of each
+    document is dropped (``drop_source``), to be written again.
+
+    Returns:
+        The graphs dropped.
+    """
+    if not docs or has_run(kg, run):
+        return []
+    return [g for doc in docs for g in drop_source(kg, doc, union=union)]

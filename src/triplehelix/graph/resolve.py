@@ -20,13 +20,16 @@ import itertools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from triplehelix.data.iris import BASE, slugify
 from triplehelix.errors import UsageError
-from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_CURATION
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Candidate", "apply_merge", "canonical", "find_candidates", "name_key", "undo_merge"]
 
@@ -149,15 +152,16 @@ def _pair_id(a: str, b: str) -> str:
     return hashlib.sha256("|".join(sorted((a, b))).encode()).hexdigest()[:10]
 
 
-def _retired(kg: KnowledgeGraph) -> dict[str, str]:
+def _retired(kg: Store) -> dict[str, str]:
     rows = kg.select(f"SELECT ?o ?k WHERE {{ GRAPH <{GRAPH_CURATION}> {{ ?o <{REPLACED}> ?k }} }}")
     return {r["o"]: r["k"] for r in rows}
 
 
-def canonical(kg: KnowledgeGraph, iri: str) -> str:
+def canonical(kg: Store, iri: str) -> str:
     """The node an organisation was merged into (itself if it was not).
 
-    >>> canonical(KnowledgeGraph.seed(), "https://example.org/x")
+    >>> from triplehelix.graph.store.local import LocalStore
+    >>> canonical(LocalStore.seed(), "https://example.org/x")
     'https://example.org/x'
     """
     retired = _retired(kg)
@@ -168,7 +172,7 @@ def canonical(kg: KnowledgeGraph, iri: str) -> str:
     return iri
 
 
-def _identifier_keys(kg: KnowledgeGraph) -> dict[str, set[str]]:
+def _identifier_keys(kg: Store) -> dict[str, set[str]]:
     rows = kg.select(
         "SELECT ?o ?v ?kind WHERE { ?o a th:Organization . "
         '{ ?o schema:sameAs ?v BIND("id" AS ?kind) } UNION '
@@ -188,7 +192,7 @@ def _identifier_keys(kg: KnowledgeGraph) -> dict[str, set[str]]:
     return keys
 
 
-def _names(kg: KnowledgeGraph) -> tuple[dict[tuple[str, str], set[str]], dict[str, str]]:
+def _names(kg: Store) -> tuple[dict[tuple[str, str], set[str]], dict[str, str]]:
     rows = kg.select(
         "SELECT ?o ?name ?c WHERE { ?o a th:Organization ; "
         "skos:prefLabel|skos:altLabel|schema:alternateName ?name . OPTIONAL { ?o th:country ?c } "
@@ -205,7 +209,7 @@ def _names(kg: KnowledgeGraph) -> tuple[dict[tuple[str, str], set[str]], dict[st
     return buckets, label
 
 
-def find_candidates(kg: KnowledgeGraph) -> list[Candidate]:
+def find_candidates(kg: Store) -> list[Candidate]:
     """Pairs of organisation nodes that share an identifier, or a name key and country.
 
     Pairs already merged (either side retired) are left out.
@@ -273,7 +277,7 @@ def _decision_triples(c: Candidate, agent: str, when: str, note: str) -> list[ox
     return [ox.Quad(s, p, o, g) for s, p, o in triples for g in (graph, ox.DefaultGraph())]
 
 
-def apply_merge(kg: KnowledgeGraph, c: Candidate, *, agent: str, note: str = "") -> str:
+def apply_merge(kg: Store, c: Candidate, *, agent: str, note: str = "") -> str:
     """Record the merge of ``c.retire`` into ``c.keep``; returns the decision IRI.
 
     Raises:
@@ -287,11 +291,12 @@ def apply_merge(kg: KnowledgeGraph, c: Candidate, *, agent: str, note: str = "")
             hint="undo the earlier merge first (triplehelix resolve --undo ID)",
         )
     when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    kg.store.extend(_decision_triples(c, agent, when, note))
+    quads = _decision_triples(c, agent, when, note)
+    kg.write_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     return f"{BASE}id/curation/merge-{c.id}"
 
 
-def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
+def undo_merge(kg: Store, decision_id: str) -> int:
     """Remove a merge decision (by its candidate id); returns the number of quads removed.
 
     Triples of the decision leave the default graph too, unless another named graph still
@@ -300,47 +305,56 @@ def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
     Raises:
         UsageError: no merge decision has that id.
     """
-    graph = ox.NamedNode(str(GRAPH_CURATION))
     d = ox.NamedNode(f"{BASE}id/curation/merge-{decision_id}")
-    if not list(kg.store.quads_for_pattern(d, None, None, graph)):
+    triples = _about(kg, d)
+    if not triples:
         raise UsageError(
             f"no merge decision {decision_id!r} in the curation graph",
             code="no-such-merge",
             hint="list the merges with: triplehelix resolve --store DIR --merged",
         )
-    retire = _object(kg, d, f"{DCT}subject")
-    keep = _object(kg, d, f"{DCT}relation")
-    who = _object(kg, d, f"{PROV}wasAttributedTo")
-    attributed = ox.NamedNode(f"{PROV}wasAttributedTo")
-    quads = list(kg.store.quads_for_pattern(d, None, None, graph))
-    quads.append(ox.Quad(retire, ox.NamedNode(REPLACED), keep, graph))
-    if len(list(kg.store.quads_for_pattern(None, attributed, who, graph))) == 1:
-        quads.extend(kg.store.quads_for_pattern(who, None, None, graph))  # no other decision
-    removed = 0
-    for q in quads:
-        kg.store.remove(q)
-        removed += 1
-        if not _stated_elsewhere(kg, q.triple):
-            kg.store.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
-    return removed
-
-
-def _object(kg: KnowledgeGraph, subject: ox.NamedNode, predicate: str) -> ox.NamedNode:
-    graph = ox.NamedNode(str(GRAPH_CURATION))
-    for q in kg.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, graph):
-        if isinstance(q.object, ox.NamedNode):
-            return q.object
-    raise UsageError(f"{subject.value}: a merge decision without {predicate}", code="bad-merge")
-
-
-def _stated_elsewhere(kg: KnowledgeGraph, t: ox.Triple) -> bool:
-    return any(
-        not isinstance(q.graph_name, ox.DefaultGraph)
-        for q in kg.store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+    retire = _object(triples, f"{DCT}subject")
+    keep = _object(triples, f"{DCT}relation")
+    who = _object(triples, f"{PROV}wasAttributedTo")
+    triples.append(ox.Triple(retire, ox.NamedNode(REPLACED), keep))
+    attributed = f"{PROV}wasAttributedTo"
+    others = kg.select(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_CURATION}> {{ ?d <{attributed}> {who} }} }}"
     )
+    if int(others[0]["n"]) == 1:
+        triples.extend(_about(kg, who))  # no other decision
+    body = "\n".join(f"{t} ." for t in triples)
+    kg.update(
+        f"DELETE DATA {{ GRAPH <{GRAPH_CURATION}> {{\n{body}\n}} }} ;\n"
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{\n"
+        + "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in triples)
+        + "\n} ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    return len(triples)
 
 
-def merges(kg: KnowledgeGraph) -> list[dict[str, str]]:
+def _about(kg: Store, subject: ox.NamedNode) -> list[ox.Triple]:
+    """What the curation graph says of a node."""
+    rows = kg.solutions(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{ {subject} ?p ?o }} }}"
+    )
+    out = []
+    for row in rows:
+        p, o = row["p"], row["o"]
+        assert isinstance(p, ox.NamedNode) and o is not None
+        out.append(ox.Triple(subject, p, o))
+    return out
+
+
+def _object(triples: list[ox.Triple], predicate: str) -> ox.NamedNode:
+    for t in triples:
+        if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode):
+            return t.object
+    subject = str(triples[0].subject) if triples else "?"
+    raise UsageError(f"{subject}: a merge decision without {predicate}", code="bad-merge")
+
+
+def merges(kg: Store) -> list[dict[str, str]]:
     """Merge decisions in the store: id, retired, kept, who, when, why."""
     rows = kg.select(
         f"SELECT ?d ?retire ?keep ?who ?when ?why WHERE {{ GRAPH <{GRAPH_CURATION}> {{ "

@@ -16,16 +16,19 @@ import networkx as nx
 
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.maps.data import Details
+from triplehelix.graph.query.run import DEFAULT_TIMEOUT, check_text, in_worker, scan
+from triplehelix.graph.store.protocol import to_python
 from triplehelix.graph.views.network import (
     Filters,
     NodeTable,
     bipartite_graph,
     coparticipation_graph,
     full_graph,
+    node_table,
 )
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Selection", "query_graph", "select_view"]
 
@@ -66,7 +69,7 @@ class Selection:
 
 
 def select_view(
-    kg: KnowledgeGraph,
+    kg: Store,
     view: str,
     sel: Selection,
     details: Details,
@@ -168,7 +171,7 @@ def resolve_node(graph: nx.Graph, name: str) -> Any:
 
 
 def query_graph(
-    kg: KnowledgeGraph, sparql: str, where: str, nodes: NodeTable | None = None
+    kg: Store, sparql: str, where: str, nodes: NodeTable | None = None
 ) -> nx.Graph:
     """A graph from a SELECT returning ``?source ?target`` and optionally ``?weight ?label``.
 
@@ -183,9 +186,6 @@ def query_graph(
     >>> g.number_of_edges() > 5 and all("label" in a for _, a in g.nodes(data=True))
     True
     """
-    from triplehelix.graph.query.run import DEFAULT_TIMEOUT, check_text, in_worker
-    from triplehelix.graph.views.network import node_table
-
     try:
         check_text(sparql, source=where)
     except QueryError as exc:
@@ -221,12 +221,12 @@ def query_graph(
     return graph
 
 
-def _rows(kg: KnowledgeGraph, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
+def _rows(kg: Store, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
     """The variables of a query's answer and, for a map query, its rows as Python values."""
-    from triplehelix.graph.store.local import to_python
-
-    result = kg.query(sparql)
-    names = {v.value for v in getattr(result, "variables", [])}
+    if scan(sparql).form != "select":
+        return set(), []
+    result = kg.solutions(sparql)
+    names = set(result.variables)
     if not {"source", "target"} <= names:
         return names, []
     return names, [{n: to_python(sol[n]) for n in names} for sol in result]

@@ -33,7 +33,7 @@ from triplehelix.errors import UsageError
 from triplehelix.ontology.namespace import EU_COUNTRY, PREFIXES
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import SolutionRow, Store
 
 __all__ = ["Param", "SavedQuery", "saved_queries"]
 
@@ -122,7 +122,7 @@ class SavedQuery:
         return cls(name, description, tuple(params), text)
 
     def resolve(
-        self, kg: KnowledgeGraph, values: dict[str, str]
+        self, kg: Store, values: dict[str, str]
     ) -> dict[str, ox.NamedNode | ox.Literal]:
         """Check and resolve parameter values to RDF terms.
 
@@ -163,7 +163,7 @@ def _bad(query: str, param: Param, value: str, why: str, hint: str) -> UsageErro
     return UsageError(f"{query}: {param.name}={value!r}: {why}", code="bad-param", hint=hint)
 
 
-def _resolve(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+def _resolve(kg: Store, query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if param.type == "integer":
         if not re.fullmatch(r"-?\d{1,18}", value.strip()):
             raise _bad(query, param, value, "expected an integer", param.describe())
@@ -201,7 +201,7 @@ def _iri(text: str) -> ox.NamedNode | None:
     return None
 
 
-def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedNode:
+def _node(kg: Store, query: str, param: Param, value: str) -> ox.NamedNode:
     from triplehelix.graph.query.run import bind
 
     iri = _iri(value.strip())
@@ -211,9 +211,9 @@ def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedN
     terms: dict[str, ox.NamedNode | ox.Literal] = {"value": ox.Literal(value.strip())}
     if cls is not None:
         terms["cls"] = cls
-    found: list[ox.QuerySolution] = []
+    found: list[SolutionRow] = []
     for lookup in (LOOKUP, LOOKUP_PART):  # exact first, then part of a label
-        found = list(kg.store.query(bind(lookup, terms), prefixes=PREFIXES))  # type: ignore[arg-type]
+        found = list(kg.solutions(bind(lookup, terms)))
         if found:
             break
     kind = f"a {param.cls}" if param.cls else "a node"
@@ -227,7 +227,7 @@ def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedN
         )
     if len(found) > 1:
         names = "; ".join(
-            f"{row['s'].value} ({row['label'].value if row['label'] else '-'})" for row in found
+            f"{_text(row['s'])} ({_text(row['label']) if row['label'] else '-'})" for row in found
         )
         raise UsageError(
             f"{query}: {param.name}={value!r} matches {len(found)} nodes: {names}",
@@ -237,3 +237,7 @@ def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedN
     node = found[0]["s"]
     assert isinstance(node, ox.NamedNode)
     return node
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    return "" if term is None else term.value

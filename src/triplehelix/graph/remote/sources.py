@@ -14,21 +14,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from triplehelix.graph.remote.graph import check_iri
+from triplehelix.graph.remote.reader import check_iri
 from triplehelix.graph.remote.write import unstate
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
     from triplehelix.graph.remote.client import SparqlClient
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
-__all__ = ["drop_vanished"]
+__all__ = ["drop_documents", "drop_vanished"]
 
 PART_OF = "http://purl.org/dc/terms/isPartOf"
+PROV_USED = "http://www.w3.org/ns/prov#used"
 BATCH = 200
 
 
-def file_documents(kg: KnowledgeGraph) -> list[str]:
+def file_documents(kg: Store) -> list[str]:
     """The file documents whose rows ``kg`` holds."""
     rows = kg.select(
         f"SELECT DISTINCT ?doc WHERE {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} "
@@ -37,7 +38,7 @@ def file_documents(kg: KnowledgeGraph) -> list[str]:
     return sorted(str(r["doc"]) for r in rows)
 
 
-def drop_vanished(kg: KnowledgeGraph, client: SparqlClient) -> list[str]:
+def drop_vanished(kg: Store, client: SparqlClient) -> list[str]:
     """Drop the server's graphs of ``kg``'s file documents that ``kg`` no longer has.
 
     Returns:
@@ -59,6 +60,36 @@ def drop_vanished(kg: KnowledgeGraph, client: SparqlClient) -> list[str]:
     for start in range(0, len(gone), BATCH):
         client.update(_drop_request(client, gone[start : start + BATCH]))
     return gone
+
+
+def drop_documents(client: SparqlClient, docs: list[str]) -> list[str]:
+    """Remove source documents from the server, as ``unload`` does locally: their graphs
+    (with the union facts only they state and their ``meta`` descriptions), then what
+    ``meta`` says of the documents themselves.
+
+    Returns:
+        The graphs dropped.
+    """
+    if not docs:
+        return []
+    values = " ".join(f"<{check_iri(d)}>" for d in docs)
+    answer = client.query_json(
+        f"SELECT DISTINCT ?g WHERE {{ VALUES ?doc {{ {values} }} "
+        f"GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} }}",
+        need={"g": "term"},
+    )
+    bindings = answer["results"]["bindings"]
+    graphs = sorted({check_iri(b["g"]["value"]) for b in bindings if b["g"]["type"] == "uri"})
+    for start in range(0, len(graphs), BATCH):
+        client.update(_drop_request(client, graphs[start : start + BATCH]))
+    union = client.union_graph
+    target = "?s ?p ?o" if union is None else f"GRAPH <{union}> {{ ?s ?p ?o }}"
+    client.update(
+        f"DELETE {{ GRAPH <{GRAPH_META}> {{ ?s ?p ?o }} {target} }} WHERE {{ "
+        f"VALUES ?doc {{ {values} }} GRAPH <{GRAPH_META}> {{ ?s ?p ?o "
+        f"FILTER(?s = ?doc || (?p = <{PROV_USED}> && ?o = ?doc)) }} }}"
+    )
+    return graphs
 
 
 def _drop_request(client: SparqlClient, names: list[str]) -> str:

@@ -56,6 +56,7 @@ from triplehelix.data.stream import CHUNK, RecordStream
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
 from triplehelix.graph.rdf.mapping import Emitter, _check_collisions, run_key
 from triplehelix.graph.store.conflicts import Conflict, plan_conflicts
+from triplehelix.graph.store.rdf_files import rdf_file_nquads
 from triplehelix.graph.store.sources import sort_sources
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
@@ -369,10 +370,8 @@ class _Loader:
 
 
 def _write_rdf_files(kg: KnowledgeGraph, plan: Plan) -> None:
-    from triplehelix.graph.store.local import _rdf_file_nquads
-
     for src in plan.rdf_files:
-        kg.store.load(_rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)
+        kg.store.load(rdf_file_nquads(src, plan.minter, plan.run), ox.RdfFormat.N_QUADS)
 
 
 def has_run(kg: KnowledgeGraph, run: str) -> bool:

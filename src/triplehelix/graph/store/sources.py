@@ -18,7 +18,7 @@ from triplehelix.graph.rdf.mapping import literal
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Sorted", "find_source", "loaded_elsewhere", "sort_sources"]
 
@@ -45,7 +45,7 @@ class Sorted:
     moved: dict[str, str] = field(default_factory=dict)
 
 
-def sort_sources(kg: KnowledgeGraph, files: dict[str, str], minter: Minter) -> Sorted:
+def sort_sources(kg: Store, files: dict[str, str], minter: Minter) -> Sorted:
     """Sort record files (name → SHA-256) by what the store holds of them."""
     out = Sorted()
     for name, sha in files.items():
@@ -60,7 +60,7 @@ def sort_sources(kg: KnowledgeGraph, files: dict[str, str], minter: Minter) -> S
     return out
 
 
-def loaded_elsewhere(kg: KnowledgeGraph, doc: str, name: str, sha: str) -> str | None:
+def loaded_elsewhere(kg: Store, doc: str, name: str, sha: str) -> str | None:
     """Another source document with the same base name and the same bytes, if any.
 
     A moved or renamed file, or a store written before source names had folders (when
@@ -76,7 +76,7 @@ def loaded_elsewhere(kg: KnowledgeGraph, doc: str, name: str, sha: str) -> str |
     return str(rows[0]["doc"]) if rows else None
 
 
-def find_source(kg: KnowledgeGraph, given: str, minter: Minter) -> str:
+def find_source(kg: Store, given: str, minter: Minter) -> str:
     """The document of a source to unload: a document IRI, a name as loaded
     (``a/organisations.csv``), or a bare base name that matches exactly one source.
 
@@ -112,7 +112,7 @@ def find_source(kg: KnowledgeGraph, given: str, minter: Minter) -> str:
     )
 
 
-def _by_base_name(kg: KnowledgeGraph, base: str) -> list[tuple[str, str | None]]:
+def _by_base_name(kg: Store, base: str) -> list[tuple[str, str | None]]:
     rows = kg.select(
         f"""SELECT DISTINCT ?doc ?name WHERE {{ GRAPH <{GRAPH_META}> {{
           ?doc <{TITLE}> ?title . FILTER(STR(?title) = {literal(base)})
@@ -123,7 +123,7 @@ def _by_base_name(kg: KnowledgeGraph, base: str) -> list[tuple[str, str | None]]
     return [(str(r["doc"]), r["name"]) for r in rows]
 
 
-def _has_source(kg: KnowledgeGraph, doc: str) -> bool:
+def _has_source(kg: Store, doc: str) -> bool:
     if any(c in doc for c in '<>"{}|^`\\ \n'):
         return False
     return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> <{doc}> }} }}")

@@ -30,7 +30,7 @@ import networkx as nx
 from triplehelix.data.types import alpha2
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = [
     "Filters",
@@ -176,7 +176,7 @@ NodeTable = dict[str, dict[str, Any]]
 """Node IRI → attributes, as ``node_table`` returns it; the views take one to share it."""
 
 
-def node_table(kg: KnowledgeGraph) -> NodeTable:
+def node_table(kg: Store) -> NodeTable:
     """Attributes of every typed node: label, kind, helix, spheres, country, start, end."""
     out: dict[str, dict[str, Any]] = {}
     for row in kg.select(NODES):
@@ -208,7 +208,7 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDiGraph:
+def full_graph(kg: Store, nodes: NodeTable | None = None) -> nx.MultiDiGraph:
     """Every typed instance and every IRI-valued link between two of them.
 
     >>> from triplehelix.graph.store.local import KnowledgeGraph
@@ -229,7 +229,7 @@ def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDi
 
 
 def bipartite_graph(
-    kg: KnowledgeGraph, filters: Filters | None = None, nodes: NodeTable | None = None
+    kg: Store, filters: Filters | None = None, nodes: NodeTable | None = None
 ) -> nx.Graph:
     """Organisations and the activities they took part in, one edge per pair.
 
@@ -261,7 +261,7 @@ def _years(start: int | None, end: int | None) -> str:
 
 
 def coparticipation_graph(
-    kg: KnowledgeGraph, filters: Filters | None = None, nodes: NodeTable | None = None
+    kg: Store, filters: Filters | None = None, nodes: NodeTable | None = None
 ) -> nx.Graph:
     """Organisation–organisation graph; ``weight`` = number of shared activities.
 
@@ -298,7 +298,7 @@ def coparticipation_graph(
 
 
 def kept_participations(
-    kg: KnowledgeGraph,
+    kg: Store,
     filters: Filters,
     nodes: dict[str, dict[str, Any]] | None = None,
     *,
@@ -359,13 +359,13 @@ SELECT ?r WHERE { ?r skos:inScheme <https://w3id.org/triplehelix/vocab/role/sche
 """
 
 
-def _activities_in(kg: KnowledgeGraph, query: str, targets: set[str] | None) -> set[str] | None:
+def _activities_in(kg: Store, query: str, targets: set[str] | None) -> set[str] | None:
     if targets is None:
         return None
     return {row["activity"] for row in kg.select(query) if row["target"] in targets}
 
 
-def _resolve_sectors(kg: KnowledgeGraph, names: tuple[str, ...]) -> set[str] | None:
+def _resolve_sectors(kg: Store, names: tuple[str, ...]) -> set[str] | None:
     if not names:
         return None
     known: dict[str, str] = {}
@@ -403,7 +403,7 @@ def _lookup(name: str, known: dict[str, str], what: str) -> str:
         ) from None
 
 
-def _check_values(kg: KnowledgeGraph, filters: Filters) -> None:
+def _check_values(kg: Store, filters: Filters) -> None:
     from triplehelix.errors import UsageError
 
     for sphere in filters.spheres:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from triplehelix.cli.common import (
-    help_text,
-    open_graph,
-    store_option,
-)
+from triplehelix.cli.common import help_text
 from triplehelix.cli.mapping import map_page
 from triplehelix.cli.output import err, print_table, write_json
 from triplehelix.cli.sink import output_file
+from triplehelix.cli.stores import open_from, store_options
 
 __all__ = ["demo", "stats"]
 
@@ -23,20 +21,22 @@ __all__ = ["demo", "stats"]
         "Counts by class, helix sphere and country; named graphs; store size.",
         "triplehelix stats                     # the bundled seed world",
         "triplehelix stats --store kg --format json",
+        "triplehelix stats --store http://127.0.0.1:7878",
     )
 )
-@store_option
+@store_options()
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def stats(store: Path | None, fmt: str) -> None:
+def stats(store: str | None, fmt: str, **remote: Any) -> None:
     from triplehelix.graph.views.stats import collect_stats
 
-    s = collect_stats(open_graph(store))
+    with open_from(store, remote) as kg:
+        s = collect_stats(kg)
     if fmt == "json":
         write_json(s.as_dict())
         return
-    where = s.location if store is not None else "the bundled seed world (in memory)"
+    where = s.location if s.location != "memory" else "the bundled seed world (in memory)"
     size = f", {s.store_bytes / 2**20:.1f} MiB on disk" if s.store_bytes is not None else ""
     print_table(f"{where}: {s.quads} quads{size}", ["graphs", "count"], s.graphs.items())
     print_table("instances by class", ["class", "count"], s.by_class.items())
@@ -80,12 +80,12 @@ SELECT ?activity ?organisation ?role WHERE {
 )
 def demo(out: Path) -> None:
     from triplehelix.data.loader import load_records, seed_path
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.local import LocalStore
     from triplehelix.graph.views.stats import collect_stats
 
     out.mkdir(parents=True, exist_ok=True)
     rs = load_records([seed_path()])
-    with KnowledgeGraph(out / "store") as kg:
+    with LocalStore(out / "store") as kg:
         report = kg.load(rs)
         err.print(
             f"seed world: {report.records} records → {out / 'store'} "

@@ -317,9 +317,9 @@ def undo_merge(kg: Store, decision_id: str) -> int:
     keep = _object(triples, f"{DCT}relation")
     who = _object(triples, f"{PROV}wasAttributedTo")
     triples.append(ox.Triple(retire, ox.NamedNode(REPLACED), keep))
-    attributed = f"{PROV}wasAttributedTo"
+    by = f"<{PROV}wasAttributedTo>"
     others = kg.select(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_CURATION}> {{ ?d <{attributed}> {who} }} }}"
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_CURATION}> {{ ?d {by} {who} }} }}"
     )
     if int(others[0]["n"]) == 1:
         triples.extend(_about(kg, who))  # no other decision
@@ -335,13 +335,12 @@ def undo_merge(kg: Store, decision_id: str) -> int:
 
 def _about(kg: Store, subject: ox.NamedNode) -> list[ox.Triple]:
     """What the curation graph says of a node."""
-    rows = kg.solutions(
-        f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{ {subject} ?p ?o }} }}"
-    )
+    rows = kg.solutions(f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{ {subject} ?p ?o }} }}")
     out = []
     for row in rows:
         p, o = row["p"], row["o"]
-        assert isinstance(p, ox.NamedNode) and o is not None
+        assert isinstance(p, ox.NamedNode)
+        assert o is not None
         out.append(ox.Triple(subject, p, o))
     return out
 

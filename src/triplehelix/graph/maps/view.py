@@ -17,7 +17,7 @@ import networkx as nx
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.maps.data import Details
 from triplehelix.graph.query.run import DEFAULT_TIMEOUT, check_text, in_worker, scan
-from triplehelix.graph.store.protocol import to_python
+from triplehelix.graph.rdf.terms import to_python
 from triplehelix.graph.views.network import (
     Filters,
     NodeTable,
@@ -170,9 +170,7 @@ def resolve_node(graph: nx.Graph, name: str) -> Any:
     )
 
 
-def query_graph(
-    kg: Store, sparql: str, where: str, nodes: NodeTable | None = None
-) -> nx.Graph:
+def query_graph(kg: Store, sparql: str, where: str, nodes: NodeTable | None = None) -> nx.Graph:
     """A graph from a SELECT returning ``?source ?target`` and optionally ``?weight ?label``.
 
     Node attributes come from ``node_table`` when the IRIs are known nodes.

@@ -121,9 +121,7 @@ class SavedQuery:
             raise ValueError(f"{name}.rq: no '# description:' line")
         return cls(name, description, tuple(params), text)
 
-    def resolve(
-        self, kg: Store, values: dict[str, str]
-    ) -> dict[str, ox.NamedNode | ox.Literal]:
+    def resolve(self, kg: Store, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Check and resolve parameter values to RDF terms.
 
         Raises:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from triplehelix.errors import StoreError
 from triplehelix.graph.remote.client import HttpError
-from triplehelix.graph.remote.reader import COUNT, PROLOGUE, SparqlReader, check_iri, terms_of
+from triplehelix.graph.remote.graph import COUNT, PROLOGUE, SparqlReader, check_iri, terms_of
 from triplehelix.graph.remote.sparql_json import bad_response, ntriples
 
 if TYPE_CHECKING:
@@ -80,7 +80,9 @@ def read_graphs(
         yield from _group(remote, group, sizes).items()
 
 
-def _group(remote: SparqlReader, group: list[str], sizes: dict[str, int]) -> dict[str, list[ox.Quad]]:
+def _group(
+    remote: SparqlReader, group: list[str], sizes: dict[str, int]
+) -> dict[str, list[ox.Quad]]:
     """Some small graphs read in one SELECT, each checked against its count."""
     got: dict[str, list[ox.Quad]] = {name: [] for name in group}
     graphs_in = " ".join(f"<{check_iri(g)}>" for g in group)

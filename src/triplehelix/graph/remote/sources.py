@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from triplehelix.graph.remote.reader import check_iri
+from triplehelix.graph.remote.graph import check_iri
 from triplehelix.graph.remote.write import unstate
 from triplehelix.ontology.namespace import GRAPH_META
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from triplehelix.graph.remote.client import HttpError, SparqlClient
-from triplehelix.graph.remote.reader import STAGING, SparqlReader, check_iri
+from triplehelix.graph.remote.graph import STAGING, SparqlReader, check_iri
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from typing import Any
 
 from triplehelix.errors import UsageError
 from triplehelix.graph.remote.client import Endpoints, SparqlClient
-from triplehelix.graph.remote.graph import RemoteStore
 from triplehelix.graph.store.local import KnowledgeGraph, LocalStore
 from triplehelix.graph.store.protocol import Row, Solutions, Store
+from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.store.report import LoadReport
 
 __all__ = [

@@ -315,7 +315,9 @@ def _only(
 
 def _org_classes(kg: Store) -> set[str]:
     sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-    return {str(row["c"]) for row in kg.rows(f"SELECT ?c WHERE {{ ?c <{sub}>+ <{TH}Organization> }}")}
+    return {
+        str(row["c"]) for row in kg.rows(f"SELECT ?c WHERE {{ ?c <{sub}>+ <{TH}Organization> }}")
+    }
 
 
 def _docs(store: ox.Store) -> set[ox.NamedNode]:

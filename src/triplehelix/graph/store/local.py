@@ -25,9 +25,9 @@ from triplehelix.errors import InvalidDataError, QueryError, StoreError
 from triplehelix.graph.rdf.formats import QUAD_FORMATS, RDF_FORMATS, xml_safe
 from triplehelix.graph.rdf.jsonld import write_jsonld
 from triplehelix.graph.rdf.mapping import build_nquads, run_key
+from triplehelix.graph.rdf.terms import Bindings, Row, to_python, values_block
 from triplehelix.graph.store.bulk import has_run, interrupted, recover, unload
 from triplehelix.graph.store.conflicts import records_conflicts
-from triplehelix.graph.store.protocol import Bindings, Row, to_python, values_block
 from triplehelix.graph.store.rdf_files import in_union, rdf_file_nquads
 from triplehelix.graph.store.report import LoadReport
 from triplehelix.graph.store.sources import find_source, sort_sources

@@ -2,7 +2,7 @@
 
 Two backends implement it: ``LocalStore`` (an embedded Oxigraph store, ``graph.store.local``)
 and ``RemoteStore`` (a SPARQL 1.1 server through the Query, Update and Graph Store protocols,
-``graph.remote.graph``); ``open_store`` picks one from a location. Views, statistics, maps,
+``graph.store.remote``); ``open_store`` picks one from a location. Views, statistics, maps,
 analytics, exports, saved queries and the CLI take a ``Store`` and never reach for a raw
 ``pyoxigraph.Store``.
 
@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Protocol, runtime_checkable
 
 import pyoxigraph as ox
+
+from triplehelix.graph.rdf.terms import Bindings, Row, Term
 
 if TYPE_CHECKING:
     from triplehelix.data.loader import RecordSet
@@ -28,11 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Bindings", "Row", "SolutionRow", "Solutions", "Store", "Term"]
 
-Row = dict[str, Any]
-"""A SELECT row of Python values: str (IRIs and strings), int, Decimal, bool; None if unbound."""
-Bindings = Mapping[str, str | int]
-"""Values bound to variables (``VALUES`` after the query): IRIs (``http…``), strings, ints."""
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 SolutionRow = Mapping[str, Term | None]
 """A SELECT row of typed RDF terms (None if unbound)."""
 
@@ -135,46 +132,3 @@ class Store(Protocol):
         tb: TracebackType | None,
     ) -> None:
         """Close (an on-disk store created by a failed command is removed)."""
-
-
-def values_block(bindings: Bindings) -> str:
-    """A ``VALUES`` row binding variables to terms; strings are escaped literals, never syntax.
-
-    >>> values_block({"org": "https://w3id.org/triplehelix/id/org/a", "n": 2, "t": 'x" }'})
-    'VALUES (?org ?n ?t) { (<https://w3id.org/triplehelix/id/org/a> 2 "x\\\\" }") }'
-    """
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(_sparql_term(v) for v in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
-
-
-def _sparql_term(value: str | int) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if value.startswith(("http://", "https://")) and not any(c in value for c in '<>"{}|^`\\ \n'):
-        return f"<{value}>"
-    return str(ox.Literal(value))
-
-
-def to_python(term: Term | None) -> Any:
-    """A term as a plain Python value (IRIs and strings as str; None stays None).
-
-    >>> to_python(ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    3
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value
-        if dtype.endswith(("#integer", "#int", "#long")):
-            return int(term.value)
-        if dtype.endswith("#decimal"):
-            from decimal import Decimal
-
-            return Decimal(term.value)
-        if dtype.endswith("#boolean"):
-            return term.value in ("true", "1")
-        return term.value
-    return term.value

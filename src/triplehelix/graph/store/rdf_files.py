@@ -67,8 +67,8 @@ def rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
 def in_union(quad: ox.Quad) -> ox.Quad:
     """The quad's triple in the default graph, which holds the union of all graphs.
 
-    >>> q = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g"))
-    >>> in_union(q).graph_name
+    >>> s, p, g = ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:g")
+    >>> in_union(ox.Quad(s, p, ox.Literal("o"), g)).graph_name
     <DefaultGraph>
     """
     return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())

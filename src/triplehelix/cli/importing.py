@@ -239,7 +239,7 @@ def _check(
         raise UsageError(
             "no --store given",
             code="no-store",
-            hint="name a store folder or a server URL (or set TRIPLEHELIX_ENDPOINT), "
+            hint="name a store folder, --store or --endpoint URL (or set TRIPLEHELIX_ENDPOINT), "
             "or use --dry-run",
         )
     if report_path is not None:

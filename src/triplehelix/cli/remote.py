@@ -31,7 +31,7 @@ def remote_of(
     Raises:
         UsageError: no endpoint (``no-endpoint``).
     """
-    _, given = locate(None, opts)
+    _, given = locate(None, opts, writes=True)  # the config file's endpoint too
     if given is None:
         raise UsageError(
             "no endpoint",

@@ -86,8 +86,8 @@ def drop_documents(client: SparqlClient, docs: list[str]) -> list[str]:
     target = "?s ?p ?o" if union is None else f"GRAPH <{union}> {{ ?s ?p ?o }}"
     client.update(
         f"DELETE {{ GRAPH <{GRAPH_META}> {{ ?s ?p ?o }} {target} }} WHERE {{ "
-        f"VALUES ?doc {{ {values} }} GRAPH <{GRAPH_META}> {{ ?s ?p ?o "
-        f"FILTER(?s = ?doc || (?p = <{PROV_USED}> && ?o = ?doc)) }} }}"
+        f"VALUES ?doc {{ {values} }} GRAPH <{GRAPH_META}> {{ ?s ?p ?o }} "
+        f"FILTER(?s = ?doc || (?p = <{PROV_USED}> && ?o = ?doc)) }}"
     )
     return graphs
 

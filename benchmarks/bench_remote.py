@@ -60,10 +60,10 @@ def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
     """Push and pull against a private Virtuoso (Debian's package; its default 10,000-row cap)."""
     sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
     from triplehelix.graph.remote.client import Endpoints, SparqlClient
-    from triplehelix.graph.store.remote import RemoteStore
     from triplehelix.graph.remote.pull import pull_graphs
-from triplehelix.graph.remote.write import push_store
+    from triplehelix.graph.remote.write import push_store
     from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.remote import RemoteStore
     from virtuoso_server import PASSWORD, USER, VirtuosoServer
 
     server = VirtuosoServer(tmp / "virtuoso")
@@ -105,11 +105,11 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     import pyoxigraph as ox
 
     from triplehelix.graph.remote.client import Endpoints, SparqlClient
-    from triplehelix.graph.store.remote import RemoteStore
     from triplehelix.graph.remote.pull import pull_graphs
-from triplehelix.graph.remote.write import push_store
+    from triplehelix.graph.remote.write import push_store
     from triplehelix.graph.store import bulk
     from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.remote import RemoteStore
 
     counts = generate.write(tmp / "data", args.scale)
     plan = bulk.prepare(sorted((tmp / "data").iterdir()))  # validated once, outside the timers

@@ -19,10 +19,10 @@ from triplehelix.errors import StoreError
 from triplehelix.graph.remote import write as remote_write
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
 from triplehelix.graph.remote.graph import STAGING
-from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.remote.pull import pull_graphs
 from triplehelix.graph.remote.write import push_store
 from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
 from triplehelix.graph.views.stats import collect_stats
 

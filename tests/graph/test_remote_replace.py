@@ -14,8 +14,8 @@ import pytest
 from cli_helpers import run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.graph.remote.client import Endpoints, SparqlClient
-from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.remote.write import push_graphs
+from triplehelix.graph.store.remote import RemoteStore
 
 G1, G2 = "urn:th-test:g1", "urn:th-test:g2"
 

@@ -15,10 +15,10 @@ import pytest
 from triplehelix.graph.query.run import run_query
 from triplehelix.graph.remote import write as remote_write
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
-from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.remote.pull import pull_graphs
 from triplehelix.graph.remote.write import push_store
 from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
 from triplehelix.graph.views.stats import collect_stats
 from virtuoso_server import PASSWORD, USER, VirtuosoServer, available

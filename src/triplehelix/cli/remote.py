@@ -177,8 +177,8 @@ def write_records(
         check = check_graph(rs)
         if check.violations:
             raise InvalidDataError(check.violations)
-    before = set(store.graph_names())
-    store.write_sources(rs)
-    gone = before - set(store.graph_names())
-    if gone:
-        err.print(f"dropped {len(gone)} graph(s) of rows no longer in the files", markup=False)
+    report = store.write_sources(rs)
+    if report.dropped:
+        err.print(
+            f"dropped {len(report.dropped)} graph(s) of rows no longer in the files", markup=False
+        )

@@ -141,6 +141,9 @@ class RemoteStore(SparqlReader):
         """Write records as ``load`` writes them locally: graph by graph (``push``), and the
         graphs of rows a changed file no longer has are dropped (``drop_vanished``).
 
+        The report counts what was sent (``quads_before`` 0, ``quads_after`` the triples
+        written), not the server's size.
+
         Raises:
             UsageError: ``strict`` (the conflict check needs a local store).
         """
@@ -151,20 +154,20 @@ class RemoteStore(SparqlReader):
                 code="store-only-option",
                 hint="load into an on-disk store with --store DIR",
             )
-        before = len(self)
         with LocalStore() as kg:  # in memory: the records become graphs exactly as in `load`
             local = kg.load(rs)
             report = self._push(kg)
-            drop_vanished(kg, self.client)  # rows a changed file no longer has, as `load` does
+            dropped = drop_vanished(kg, self.client)  # rows a changed file no longer has
         return LoadReport(
             local.records,
             local.rdf_files,
-            before,
-            len(self),
+            0,  # a server's size is not counted (a COUNT of every quad): what was sent
+            report.triples,
             len(report.written),
             local.run,
             local.moved,
             local.conflicts,
+            dropped,
         )
 
     def _push(self, kg: LocalStore) -> PushReport:

@@ -63,6 +63,8 @@ class LoadReport:
     """Sources skipped: already loaded under another name (name → that document)."""
     conflicts: list[Conflict] = field(default_factory=list)
     """Values that other sources state otherwise (``graph.store.conflicts``)."""
+    dropped: list[str] = field(default_factory=list)
+    """Graphs of rows a changed file no longer has, dropped from a server."""
 
     @property
     def added(self) -> int:

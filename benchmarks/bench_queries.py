@@ -106,7 +106,7 @@ def run_ours(path: Path, params: dict[str, dict[str, str]], repeat: int) -> dict
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            result = run_text(kg.store, text, timeout=600)
+            result = run_text(kg, text, timeout=600)
             times.append(time.perf_counter() - t0)
         out[name] = {"median": statistics.median(times), "rows": len(result)}
     return out

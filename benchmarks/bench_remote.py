@@ -60,9 +60,10 @@ def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
     """Push and pull against a private Virtuoso (Debian's package; its default 10,000-row cap)."""
     sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
     from triplehelix.graph.remote.client import Endpoints, SparqlClient
-    from triplehelix.graph.remote.graph import RemoteGraph
-    from triplehelix.graph.remote.write import pull_graphs, push_store
+    from triplehelix.graph.remote.pull import pull_graphs
+    from triplehelix.graph.remote.write import push_store
     from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.remote import RemoteStore
     from virtuoso_server import PASSWORD, USER, VirtuosoServer
 
     server = VirtuosoServer(tmp / "virtuoso")
@@ -77,7 +78,7 @@ def virtuoso(kg: Any, tmp: Path) -> list[tuple[str, float, int]]:
         t0 = time.perf_counter()
         try:
             with KnowledgeGraph(tmp / "pulled-virtuoso") as copy:
-                n = sum(pull_graphs(RemoteGraph(client), copy).graphs.values())
+                n = sum(pull_graphs(RemoteStore(client), copy).graphs.values())
             out.append(("Virtuoso pull", time.perf_counter() - t0, n))
         except Exception as exc:
             print(f"Virtuoso pull failed: {exc}", file=sys.stderr)
@@ -104,10 +105,11 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     import pyoxigraph as ox
 
     from triplehelix.graph.remote.client import Endpoints, SparqlClient
-    from triplehelix.graph.remote.graph import RemoteGraph
-    from triplehelix.graph.remote.write import pull_graphs, push_store
+    from triplehelix.graph.remote.pull import pull_graphs
+    from triplehelix.graph.remote.write import push_store
     from triplehelix.graph.store import bulk
     from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.remote import RemoteStore
 
     counts = generate.write(tmp / "data", args.scale)
     plan = bulk.prepare(sorted((tmp / "data").iterdir()))  # validated once, outside the timers
@@ -134,7 +136,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             results.append(("push (packed Update + GSP)", time.perf_counter() - t0, report.triples))
             t0 = time.perf_counter()
             with KnowledgeGraph(tmp / "pulled") as copy:
-                pulled = pull_graphs(RemoteGraph(client), copy)
+                pulled = pull_graphs(RemoteStore(client), copy)
             seconds = time.perf_counter() - t0
             results.append(("pull (GSP GET / SELECT groups)", seconds, sum(pulled.graphs.values())))
         with oxigraph(tmp / "server-b") as url:

@@ -54,11 +54,16 @@ if _typing.TYPE_CHECKING:
         TriplehelixError,
         UsageError,
     )
+    from triplehelix.graph.maps.build import map_page
     from triplehelix.graph.query.results import Result
     from triplehelix.graph.query.run import run_query
     from triplehelix.graph.query.saved import SavedQuery, saved_queries
     from triplehelix.graph.rdf.mapping import build_nquads
-    from triplehelix.graph.store.local import KnowledgeGraph, LoadReport
+    from triplehelix.graph.store.local import KnowledgeGraph, LocalStore
+    from triplehelix.graph.store.open import open_store
+    from triplehelix.graph.store.protocol import Store
+    from triplehelix.graph.store.remote import RemoteStore
+    from triplehelix.graph.store.report import LoadReport
     from triplehelix.graph.views.checks import GraphCheck, check_graph
     from triplehelix.graph.views.network import (
         Filters,
@@ -81,6 +86,7 @@ __all__ = [
     "InvalidDataError",
     "KnowledgeGraph",
     "LoadReport",
+    "LocalStore",
     "Organisation",
     "Participation",
     "Person",
@@ -89,11 +95,13 @@ __all__ = [
     "Project",
     "QueryError",
     "RecordSet",
+    "RemoteStore",
     "Result",
     "SavedQuery",
     "Sector",
     "SourceRecord",
     "Stats",
+    "Store",
     "StoreError",
     "TriplehelixError",
     "UsageError",
@@ -105,6 +113,8 @@ __all__ = [
     "coparticipation_graph",
     "full_graph",
     "load_records",
+    "map_page",
+    "open_store",
     "run_query",
     "saved_queries",
     "seed_path",
@@ -123,7 +133,8 @@ _WHERE: dict[str, str] = {
     "InputError": "triplehelix.errors",
     "InvalidDataError": "triplehelix.errors",
     "KnowledgeGraph": "triplehelix.graph.store.local",
-    "LoadReport": "triplehelix.graph.store.local",
+    "LoadReport": "triplehelix.graph.store.report",
+    "LocalStore": "triplehelix.graph.store.local",
     "Organisation": "triplehelix.data.models",
     "Participation": "triplehelix.data.models",
     "Person": "triplehelix.data.models",
@@ -132,11 +143,13 @@ _WHERE: dict[str, str] = {
     "Project": "triplehelix.data.models",
     "QueryError": "triplehelix.errors",
     "RecordSet": "triplehelix.data.loader",
+    "RemoteStore": "triplehelix.graph.store.remote",
     "Result": "triplehelix.graph.query.results",
     "SavedQuery": "triplehelix.graph.query.saved",
     "Sector": "triplehelix.data.models",
     "SourceRecord": "triplehelix.data.models",
     "Stats": "triplehelix.graph.views.stats",
+    "Store": "triplehelix.graph.store.protocol",
     "StoreError": "triplehelix.errors",
     "TriplehelixError": "triplehelix.errors",
     "UsageError": "triplehelix.errors",
@@ -147,6 +160,8 @@ _WHERE: dict[str, str] = {
     "coparticipation_graph": "triplehelix.graph.views.network",
     "full_graph": "triplehelix.graph.views.network",
     "load_records": "triplehelix.data.loader",
+    "map_page": "triplehelix.graph.maps.build",
+    "open_store": "triplehelix.graph.store.open",
     "run_query": "triplehelix.graph.query.run",
     "saved_queries": "triplehelix.graph.query.saved",
     "seed_path": "triplehelix.data.loader",

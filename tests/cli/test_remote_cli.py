@@ -174,7 +174,7 @@ def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finis
 ) -> None:
     from triplehelix.graph.remote import write as remote_write
     from triplehelix.graph.remote.client import SparqlClient
-    from triplehelix.graph.remote.graph import RemoteGraph
+    from triplehelix.graph.store.remote import RemoteStore
 
     store = tmp_path / "kg"
     assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
@@ -199,13 +199,13 @@ def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finis
     server.start()
     with KnowledgeGraph(store, read_only=True) as kg:
         expected = sizes(kg)
-    there = RemoteGraph.connect(server.url).graph_sizes()
+    there = RemoteStore.connect(server.url).graph_sizes()
     assert said == set(there)  # exactly the graphs on the server, each whole
     assert all(there[g] == expected[g] for g in there)
     assert 0 < len(said) < len(expected)
     code, _, err = run(capsys, *args)
     assert code == 0, err
-    assert RemoteGraph.connect(server.url).graph_sizes() == expected
+    assert RemoteStore.connect(server.url).graph_sizes() == expected
 
 
 def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
@@ -215,7 +215,7 @@ def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from triplehelix.graph.remote.client import SparqlClient
-    from triplehelix.graph.remote.graph import RemoteGraph
+    from triplehelix.graph.store.remote import RemoteStore
 
     store = tmp_path / "kg"
     assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
@@ -233,7 +233,7 @@ def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
     assert code == 0, err
     assert not any(u.endswith("/update") for u in seen)  # no Update request at all
     with KnowledgeGraph(store, read_only=True) as kg:
-        assert RemoteGraph.connect(server.url).graph_sizes() == sizes(kg)
+        assert RemoteStore.connect(server.url).graph_sizes() == sizes(kg)
 
 
 def test_query_endpoint_refuses_updates(
@@ -250,9 +250,9 @@ def test_query_endpoint_refuses_updates(
 
 
 def remote_has(url: str, ask: str) -> bool:
-    from triplehelix.graph.remote.graph import RemoteGraph
+    from triplehelix.graph.store.remote import RemoteStore
 
-    return RemoteGraph.connect(url).ask(ask)
+    return RemoteStore.connect(url).ask(ask)
 
 
 def test_the_endpoint_from_the_config_file(

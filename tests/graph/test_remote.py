@@ -18,9 +18,11 @@ from oxigraph_server import OxigraphServer
 from triplehelix.errors import StoreError
 from triplehelix.graph.remote import write as remote_write
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
-from triplehelix.graph.remote.graph import STAGING, RemoteGraph
-from triplehelix.graph.remote.write import pull_graphs, push_store
+from triplehelix.graph.remote.graph import STAGING
+from triplehelix.graph.remote.pull import pull_graphs
+from triplehelix.graph.remote.write import push_store
 from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
 from triplehelix.graph.views.stats import collect_stats
 
@@ -49,29 +51,29 @@ def server(tmp_path: Path) -> Iterator[OxigraphServer]:
 
 
 @pytest.fixture(scope="module")
-def pushed(tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph) -> Iterator[RemoteGraph]:
+def pushed(tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph) -> Iterator[RemoteStore]:
     srv = OxigraphServer(tmp_path_factory.mktemp("remote") / "oxigraph")
     srv.start()
-    remote = RemoteGraph.connect(srv.url)
+    remote = RemoteStore.connect(srv.url)
     push_store(seed, remote.client)
     yield remote
     srv.stop()
 
 
-def remote_sizes(remote: RemoteGraph) -> dict[str, int]:
+def remote_sizes(remote: RemoteStore) -> dict[str, int]:
     rows = remote.client.query_json(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     )["results"]["bindings"]
     return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
 
 
-def default_count(remote: RemoteGraph) -> int:
+def default_count(remote: RemoteStore) -> int:
     rows = remote.client.query_json("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return int(rows["results"]["bindings"][0]["n"]["value"])
 
 
 def test_push_writes_every_graph_and_their_union_as_default(
-    pushed: RemoteGraph, seed: KnowledgeGraph
+    pushed: RemoteStore, seed: KnowledgeGraph
 ) -> None:
     graphs = local_graphs(seed)
     assert remote_sizes(pushed) == {g: len(t) for g, t in graphs.items()}
@@ -81,7 +83,7 @@ def test_push_writes_every_graph_and_their_union_as_default(
     assert pushed.graph_names() == sorted(graphs)
 
 
-def test_views_and_stats_are_the_same_remotely(pushed: RemoteGraph, seed: KnowledgeGraph) -> None:
+def test_views_and_stats_are_the_same_remotely(pushed: RemoteStore, seed: KnowledgeGraph) -> None:
     local, far = coparticipation_graph(seed), coparticipation_graph(pushed)  # type: ignore[arg-type]
     assert sorted(far.edges(data=True)) == sorted(local.edges(data=True))
     assert dict(far.nodes(data=True)) == dict(local.nodes(data=True))
@@ -95,7 +97,7 @@ def test_views_and_stats_are_the_same_remotely(pushed: RemoteGraph, seed: Knowle
     assert far_stats == local_stats
 
 
-def test_select_ask_count_and_bindings(pushed: RemoteGraph, seed: KnowledgeGraph) -> None:
+def test_select_ask_count_and_bindings(pushed: RemoteStore, seed: KnowledgeGraph) -> None:
     orgs = {
         q.subject.value
         for q in seed.store.quads_for_pattern(
@@ -125,7 +127,7 @@ def test_select_ask_count_and_bindings(pushed: RemoteGraph, seed: KnowledgeGraph
 @pytest.mark.parametrize("capped", [False, True])
 @pytest.mark.parametrize("page_size", [1, 2, 3, 5000])
 def test_a_result_larger_than_a_page_comes_back_whole(
-    pushed: RemoteGraph, seed: KnowledgeGraph, page_size: int, capped: bool
+    pushed: RemoteStore, seed: KnowledgeGraph, page_size: int, capped: bool
 ) -> None:
     # A bag: organisations with several labels repeat, and every repeat must come back.
     expected = Counter(
@@ -139,7 +141,7 @@ def test_a_result_larger_than_a_page_comes_back_whole(
     kind = CappedClient if capped else SparqlClient
     client = kind(pushed.client.endpoints, on_request=lambda m, u: requests.append(u))
     pages: list[int] = []
-    remote = RemoteGraph(client, page_size=page_size, progress=pages.append)
+    remote = RemoteStore(client, page_size=page_size, progress=pages.append)
     rows = remote.select("SELECT ?s WHERE { ?s skos:prefLabel ?l }")
     assert Counter(r["s"] for r in rows) == expected  # a cap below the page is found first
     probe = 1  # one request asks the server for page_size + 1 generated rows
@@ -158,10 +160,10 @@ def test_a_result_larger_than_a_page_comes_back_whole(
 
 
 def test_pull_copies_graphs_into_a_store(
-    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+    pushed: RemoteStore, seed: KnowledgeGraph, tmp_path: Path
 ) -> None:
     graphs = local_graphs(seed)
-    remote = RemoteGraph(pushed.client, page_size=100)  # several pages per graph
+    remote = RemoteStore(pushed.client, page_size=100)  # several pages per graph
     with KnowledgeGraph(tmp_path / "copy") as kg:
         report = pull_graphs(remote, kg)
         assert report.graphs == {g: len(t) for g, t in graphs.items()}
@@ -192,7 +194,7 @@ def test_update_fallback_batches_and_staging(
     report = push_store(seed, client)
     assert report.protocol == "update"
     graphs = local_graphs(seed)
-    remote = RemoteGraph(client)
+    remote = RemoteStore(client)
     assert remote_sizes(remote) == {g: len(t) for g, t in graphs.items()}
     assert default_count(remote) == len(set().union(*graphs.values()))
     assert max(sent) == 50  # full batches, never more
@@ -209,7 +211,7 @@ def test_gsp_chunks_go_through_a_staging_graph(
     assert sum("staging" in u for u in urls) > 2
     assert any("graph=" in u for u in urls)
     assert any(u.endswith("/update") for u in urls)  # small graphs packed, MOVE
-    remote = RemoteGraph(client)
+    remote = RemoteStore(client)
     graphs = local_graphs(seed)
     assert remote_sizes(remote) == {g: len(t) for g, t in graphs.items()}  # no staging left
 
@@ -233,7 +235,7 @@ def test_a_push_killed_halfway_leaves_whole_or_absent_graphs_and_a_rerun_finishe
         push_store(seed, client, chunk=40)  # the bigger graphs take several requests
     written = failed.value.report.written  # type: ignore[attr-defined]
     server.start()
-    remote = RemoteGraph(SparqlClient(Endpoints.of(server.url)))
+    remote = RemoteStore(SparqlClient(Endpoints.of(server.url)))
     sizes = remote_sizes(remote)
     for name, triples in graphs.items():
         if name.endswith("/meta"):
@@ -274,24 +276,24 @@ class CappedClient(SparqlClient):
 
 
 def test_a_capped_server_is_read_whole_in_pages_below_the_cap(
-    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+    pushed: RemoteStore, seed: KnowledgeGraph, tmp_path: Path
 ) -> None:
     graphs = local_graphs(seed)
     requests: list[str] = []
     capped = CappedClient(pushed.client.endpoints, on_request=lambda m, u: requests.append(m))
     with KnowledgeGraph(tmp_path / "copy") as kg:
-        pull_graphs(RemoteGraph(capped, page_size=9), kg)
+        pull_graphs(RemoteStore(capped, page_size=9), kg)
         assert local_graphs(kg) == graphs
     assert len(requests) > sum(map(len, graphs.values())) // 9  # read in pages of 9
-    rows = RemoteGraph(capped, page_size=9).select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    rows = RemoteStore(capped, page_size=9).select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert len(rows) == sum(map(len, graphs.values()))
 
 
 def test_a_cap_below_the_page_size_is_detected_not_trusted(
-    pushed: RemoteGraph, tmp_path: Path
+    pushed: RemoteStore, tmp_path: Path
 ) -> None:
     capped = CappedClient(pushed.client.endpoints)
-    unchecked = RemoteGraph(capped, page_size=100, check_cap=False)  # a page above the cap
+    unchecked = RemoteStore(capped, page_size=100, check_cap=False)  # a page above the cap
     with KnowledgeGraph(tmp_path / "copy") as kg, pytest.raises(StoreError) as failed:
         pull_graphs(unchecked, kg)
     assert failed.value.code == "truncated-result"
@@ -299,9 +301,9 @@ def test_a_cap_below_the_page_size_is_detected_not_trusted(
 
 
 def test_the_page_shrinks_below_a_cap_found_by_the_probe(
-    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+    pushed: RemoteStore, seed: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    remote = RemoteGraph(CappedClient(pushed.client.endpoints), page_size=100)
+    remote = RemoteStore(CappedClient(pushed.client.endpoints), page_size=100)
     with KnowledgeGraph(tmp_path / "copy") as kg:
         pull_graphs(remote, kg)
         assert local_graphs(kg) == local_graphs(seed)
@@ -310,7 +312,7 @@ def test_the_page_shrinks_below_a_cap_found_by_the_probe(
 
 @pytest.mark.parametrize("view", ["coparticipation", "bipartite"])
 def test_a_map_of_the_remote_store_is_the_map_of_the_local_one(
-    pushed: RemoteGraph, seed: KnowledgeGraph, view: str
+    pushed: RemoteStore, seed: KnowledgeGraph, view: str
 ) -> None:
     import re
 

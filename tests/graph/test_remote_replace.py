@@ -14,8 +14,8 @@ import pytest
 from cli_helpers import run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.graph.remote.client import Endpoints, SparqlClient
-from triplehelix.graph.remote.graph import RemoteGraph
 from triplehelix.graph.remote.write import push_graphs
+from triplehelix.graph.store.remote import RemoteStore
 
 G1, G2 = "urn:th-test:g1", "urn:th-test:g2"
 
@@ -60,7 +60,7 @@ def test_a_replaced_graph_leaves_no_stale_fact_in_the_union(
     assert default_graph(client) == {"only in v1", "shared", "kept", "in g2"}
     push(client, V2, pack=pack, replace=replace)
     assert default_graph(client) == {"shared", "kept", "in g2", "new 0", "new 1", "new 2"}
-    assert RemoteGraph(client).graph_sizes() == {G1: 4, G2: 2}
+    assert RemoteStore(client).graph_sizes() == {G1: 4, G2: 2}
     rows = client.query_json(f"SELECT ?o WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
     assert {r["o"]["value"] for r in rows["results"]["bindings"]} == {
         "kept",
@@ -149,7 +149,7 @@ def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
     assert run_main(["load", str(orgs), "--endpoint", server.url]) == 0
     assert "dropped 1 graph(s)" in capsys.readouterr().err
     assert row_graphs() == {"file-organisations-csv/row-2", "file-more.02-organisations-csv/row-2"}
-    names = set(RemoteGraph(client).graph_sizes())
+    names = set(RemoteStore(client).graph_sizes())
     assert not any(n.endswith("file-organisations-csv/row-3") for n in names)
     for label, answer in (
         ("Beta Steel", "false"),

@@ -17,7 +17,7 @@ import pytest
 
 from oxigraph_server import OxigraphServer
 from triplehelix.graph.remote.client import Endpoints, SparqlClient
-from triplehelix.graph.remote.graph import RemoteGraph
+from triplehelix.graph.remote.graph import SparqlReader
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.store.retract import (
     STAGING,
@@ -65,10 +65,10 @@ META = [
 
 @dataclass
 class Server:
-    """A real server as the rule sees a store: SELECT/ASK by ``RemoteGraph``, Update by the
-    client (what ``RemoteGraph`` and the client do for every remote command)."""
+    """A real server as the rule sees a store: SELECT/ASK by ``SparqlReader``, Update by the
+    client (what ``SparqlReader`` and the client do for every remote command)."""
 
-    remote: RemoteGraph
+    remote: SparqlReader
 
     def select(
         self, sparql: str, bindings: Mapping[str, str | int] | None = None
@@ -143,7 +143,7 @@ def case(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Case]:
     union = UNION if request.param == "server-union-graph" else None
     client = SparqlClient(Endpoints.of(srv.url))
     client.update("DROP ALL")
-    made = Case(Server(RemoteGraph(client)), union)
+    made = Case(Server(SparqlReader(client)), union)
     made.write()
     yield made
 

@@ -12,7 +12,7 @@ import pytest
 
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
-from triplehelix.graph.remote.graph import RemoteGraph
+from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.store.serve import free_port
 
 OK = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
@@ -99,7 +99,7 @@ def test_queries_are_form_posts_asking_for_json_with_the_prefixes(
     scripted: tuple[str, Script],
 ) -> None:
     url, script = scripted
-    RemoteGraph.connect(url).select("SELECT ?n WHERE { ?n a th:Organization }")
+    RemoteStore.connect(url).select("SELECT ?n WHERE { ?n a th:Organization }")
     path, headers, form = script.seen[0]
     assert path == "/query"
     assert headers["Content-Type"] == "application/x-www-form-urlencoded"  # never a raw body

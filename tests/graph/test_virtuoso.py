@@ -15,9 +15,10 @@ import pytest
 from triplehelix.graph.query.run import run_query
 from triplehelix.graph.remote import write as remote_write
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
-from triplehelix.graph.remote.graph import RemoteGraph
-from triplehelix.graph.remote.write import pull_graphs, push_store
+from triplehelix.graph.remote.pull import pull_graphs
+from triplehelix.graph.remote.write import push_store
 from triplehelix.graph.store.local import KnowledgeGraph
+from triplehelix.graph.store.remote import RemoteStore
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
 from triplehelix.graph.views.stats import collect_stats
 from virtuoso_server import PASSWORD, USER, VirtuosoServer, available
@@ -60,15 +61,15 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServe
 
 
 @pytest.fixture(scope="module")
-def pushed(virtuoso: VirtuosoServer, seed: KnowledgeGraph) -> RemoteGraph:
+def pushed(virtuoso: VirtuosoServer, seed: KnowledgeGraph) -> RemoteStore:
     client = client_for(virtuoso)
     report = push_store(seed, client)
     assert report.protocol == "gsp"
-    return RemoteGraph(client, page_size=CAP // 2)
+    return RemoteStore(client, page_size=CAP // 2)
 
 
 def test_graphs_views_stats_and_queries_match_the_embedded_store(
-    pushed: RemoteGraph, seed: KnowledgeGraph
+    pushed: RemoteStore, seed: KnowledgeGraph
 ) -> None:
     graphs = local_graphs(seed)
     assert pushed.graph_sizes() == {g: len(t) for g, t in graphs.items()}
@@ -90,7 +91,7 @@ def test_graphs_views_stats_and_queries_match_the_embedded_store(
 
 
 def test_the_real_cap_cuts_a_plain_answer_but_not_a_paged_read(
-    pushed: RemoteGraph, seed: KnowledgeGraph
+    pushed: RemoteStore, seed: KnowledgeGraph
 ) -> None:
     text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VOCAB}> {{ ?s ?p ?o }} }}"
     expected = len(local_graphs(seed)[VOCAB])
@@ -101,7 +102,7 @@ def test_the_real_cap_cuts_a_plain_answer_but_not_a_paged_read(
 
 
 def test_pull_is_whole_despite_the_cap(
-    pushed: RemoteGraph, seed: KnowledgeGraph, tmp_path: Path
+    pushed: RemoteStore, seed: KnowledgeGraph, tmp_path: Path
 ) -> None:
     with KnowledgeGraph(tmp_path / "copy") as kg:
         report = pull_graphs(pushed, kg)
@@ -109,7 +110,7 @@ def test_pull_is_whole_despite_the_cap(
     assert report.graphs[VOCAB] > CAP
 
 
-def test_a_second_push_skips_whole_graphs(pushed: RemoteGraph, seed: KnowledgeGraph) -> None:
+def test_a_second_push_skips_whole_graphs(pushed: RemoteStore, seed: KnowledgeGraph) -> None:
     again = push_store(seed, pushed.client)
     assert again.written == ["https://w3id.org/triplehelix/graph/meta"]  # appended to, only
     assert len(again.skipped) == len(seed.graph_names()) - 1
@@ -122,7 +123,7 @@ def test_update_only_in_batches(
     client = client_for(virtuoso, gsp=False)
     report = push_store(seed, client, replace=True)
     assert report.protocol == "update"
-    remote = RemoteGraph(client, page_size=CAP // 2)
+    remote = RemoteStore(client, page_size=CAP // 2)
     assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
     assert len(remote) == len(seed)  # the union graph holds each triple once
     assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
@@ -146,14 +147,14 @@ def test_graph_store_protocol_writes_and_staged_chunks(
     push_store(seed, client, replace=True, chunk=100)  # vocab and ontology: staged + MOVE
     assert any(u.startswith("PUT") and "staging" in u for u in urls)
     assert sum(u.startswith("PUT") for u in urls) > 5
-    remote = RemoteGraph(client, page_size=CAP // 2)
+    remote = RemoteStore(client, page_size=CAP // 2)
     assert remote.graph_sizes() == {g: len(t) for g, t in local_graphs(seed).items()}
     assert len(remote) == len(seed)  # the union graph holds each triple once
     assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
 
 
 def test_query_map_and_analyze_commands_on_virtuoso(
-    pushed: RemoteGraph,
+    pushed: RemoteStore,
     virtuoso: VirtuosoServer,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -258,7 +259,7 @@ def test_graphs_are_listed_without_sorted_windows_past_the_limit(
                 "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g LIMIT 3 OFFSET 6"
             )
         assert "SR353" in refused.value.message
-        remote = RemoteGraph(client, page_size=3)
+        remote = RemoteStore(client, page_size=3)
         assert remote.graph_sizes() == expected
         again = push_store(seed, client)
         assert again.written == ["https://w3id.org/triplehelix/graph/meta"]
@@ -290,5 +291,5 @@ def test_load_of_a_changed_file_drops_the_rows_it_no_longer_has(
     for label, answer in (("Zeta Two", "false"), ("Zeta One", "true")):
         run_main(["query", f'ASK {{ ?o skos:prefLabel "{label}"@en }}', *conn])
         assert capsys.readouterr().out.strip() == answer, label
-    rows = [n for n in RemoteGraph(client_for(virtuoso)).graph_names() if "02-organisations" in n]
+    rows = [n for n in RemoteStore(client_for(virtuoso)).graph_names() if "02-organisations" in n]
     assert [n.rsplit("/", 1)[-1] for n in rows] == ["row-2"]

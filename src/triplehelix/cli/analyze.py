@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
-from triplehelix.cli.common import help_text, open_source, store_option
+from triplehelix.cli.common import help_text
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err, print_table
-from triplehelix.cli.remote import read_endpoint_options
+from triplehelix.cli.stores import open_from, store_options
 from triplehelix.graph.views.network import (
     bipartite_graph,
     coparticipation_graph,
@@ -51,8 +50,8 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _views(store: Path | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
-    kg = open_source(store, options)
+def _views(store: str | None, options: dict[str, Any], *, bipartite: bool = False) -> Any:
+    kg = open_from(store, options)
     filters = filters_from(options)
     nodes = node_table(kg)  # one SPARQL read shared by both views
     graph = coparticipation_graph(kg, filters, nodes)
@@ -81,11 +80,10 @@ def analyze() -> None:
         "triplehelix analyze summary --store kg --year-from 2020 --format json",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
-def summary(store: Path | None, fmt: str, **options: Any) -> None:
+def summary(store: str | None, fmt: str, **options: Any) -> None:
     from triplehelix.graph.analytics import summary as run
 
     co, bi, _, _ = _views(store, options, bipartite=True)
@@ -99,8 +97,7 @@ def summary(store: Path | None, fmt: str, **options: Any) -> None:
         "triplehelix analyze centrality --measure pagerank --of industry --format csv",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
 @click.option(
@@ -119,7 +116,7 @@ def summary(store: Path | None, fmt: str, **options: Any) -> None:
     "(--sphere instead leaves the others out before computing).",
 )
 def centrality(
-    store: Path | None, fmt: str, measure: str, top: int, of_sphere: str | None, **options: Any
+    store: str | None, fmt: str, measure: str, top: int, of_sphere: str | None, **options: Any
 ) -> None:
     from triplehelix.graph.analytics import centrality as run
 
@@ -133,8 +130,7 @@ def centrality(
         "triplehelix analyze communities --seed 7 --resolution 0.5 --format json",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
 @click.option("--seed", type=int, default=42, show_default=True)
@@ -145,7 +141,7 @@ def centrality(
     show_default=True,
     help="Above 1: more, smaller communities.",
 )
-def communities(store: Path | None, fmt: str, seed: int, resolution: float, **options: Any) -> None:
+def communities(store: str | None, fmt: str, seed: int, resolution: float, **options: Any) -> None:
     from triplehelix.graph.analytics import communities as run
 
     _emit(run(_views(store, options), seed=seed, resolution=resolution), fmt)
@@ -159,12 +155,11 @@ def communities(store: Path | None, fmt: str, seed: int, resolution: float, **op
         "triplehelix analyze brokerage --top 50 --format csv",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
-def brokerage(store: Path | None, fmt: str, top: int, **options: Any) -> None:
+def brokerage(store: str | None, fmt: str, top: int, **options: Any) -> None:
     from triplehelix.graph.analytics import brokerage as run
 
     _emit(run(_views(store, options), top=top), fmt)
@@ -177,11 +172,10 @@ def brokerage(store: Path | None, fmt: str, top: int, **options: Any) -> None:
         "triplehelix analyze mixing --country KZ --format json",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
-def mixing(store: Path | None, fmt: str, **options: Any) -> None:
+def mixing(store: str | None, fmt: str, **options: Any) -> None:
     from triplehelix.graph.analytics import mixing as run
 
     _emit(run(_views(store, options)), fmt)
@@ -195,15 +189,14 @@ def mixing(store: Path | None, fmt: str, **options: Any) -> None:
         "triplehelix analyze synergy --by year --format csv",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
 @click.option("--by", type=click.Choice(["all", "year"]), default="all", show_default=True)
-def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
+def synergy(store: str | None, fmt: str, by: str, **options: Any) -> None:
     from triplehelix.graph.analytics import synergy as run
 
-    kg = open_source(store, options)
+    kg = open_from(store, options)
     nodes = node_table(kg)
     projects: dict[str, tuple[list[str], Any]] = {}
     for row in kept_participations(kg, filters_from(options), nodes, coparticipation=True):
@@ -220,13 +213,12 @@ def synergy(store: Path | None, fmt: str, by: str, **options: Any) -> None:
         "triplehelix analyze suggest --store kg --org https://ror.org/... --format json",
     )
 )
-@store_option
-@read_endpoint_options()
+@store_options()
 @filter_options
 @format_option
 @click.option("--org", required=True, help="IRI, acronym or name of the organisation.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
-def suggest(store: Path | None, fmt: str, org: str, top: int, **options: Any) -> None:
+def suggest(store: str | None, fmt: str, org: str, top: int, **options: Any) -> None:
     from triplehelix.graph.analytics import suggest as run
 
     _emit(run(_views(store, options), org, top=top), fmt)

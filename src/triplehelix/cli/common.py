@@ -1,24 +1,20 @@
-"""What the commands share: options, opening a graph, checking outputs, help text."""
+"""What the commands share: help text, the stdin format option, checking outputs.
+
+The store options and opening a store: ``cli.stores``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
 from triplehelix.errors import UsageError
 
-if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
-
 __all__ = [
     "check_output",
     "help_text",
-    "open_graph",
-    "open_source",
     "stdin_format_option",
-    "store_option",
 ]
 
 
@@ -28,37 +24,12 @@ def help_text(text: str, *examples: str) -> str:
     return f"{text}\n\n\b\nExamples:\n{lines}"
 
 
-store_option = click.option(
-    "--store",
-    "store",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="On-disk store folder. Without it, read commands use the bundled seed world.",
-)
 stdin_format_option = click.option(
     "--stdin-format",
     type=click.Choice(["yaml", "json", "jsonl", "csv"]),
     default=None,
     help="Format of standard input ('-') when it cannot be guessed.",
 )
-
-
-def open_graph(store: Path | None, *, read_only: bool = True) -> KnowledgeGraph:
-    """The store at ``store``, or the bundled seed world in memory when it is None."""
-    from triplehelix.graph.store.local import KnowledgeGraph
-
-    if store is None:
-        return KnowledgeGraph.seed()
-    return KnowledgeGraph(store, read_only=read_only)
-
-
-def open_source(store: Path | None, options: dict[str, Any]) -> KnowledgeGraph:
-    """A remote graph when the connection options in ``options`` say so (they are popped:
-    see ``cli.remote.remote_source``), else :func:`open_graph` of ``store``."""
-    from triplehelix.cli.remote import open_remote, remote_source
-
-    client = remote_source(store, options)
-    return open_graph(store) if client is None else open_remote(client)
 
 
 def check_output(target: Path) -> None:

@@ -8,14 +8,11 @@ from typing import Any
 
 import click
 
-from triplehelix.cli.common import (
-    help_text,
-    open_graph,
-    store_option,
-)
+from triplehelix.cli.common import help_text
 from triplehelix.cli.filters import filter_options, filters_from
 from triplehelix.cli.output import err
 from triplehelix.cli.sink import output_file, output_folder
+from triplehelix.cli.stores import open_from, store_options
 from triplehelix.errors import UsageError
 from triplehelix.graph.exports import GRAPH_FORMATS
 from triplehelix.graph.views.network import (
@@ -41,9 +38,10 @@ GRAPH = list(GRAPH_FORMATS)
         "triplehelix export --store kg --format nq | gzip > kg.nq.gz",
         "triplehelix export --format graphml --view bipartite -o partners.graphml",
         "triplehelix export --format neo4j-csv -o neo4j/",
+        "triplehelix export --store http://127.0.0.1:7878 --format nq -o server.nq",
     )
 )
-@store_option
+@store_options()
 @click.option(
     "--format",
     "fmt",
@@ -76,7 +74,7 @@ GRAPH = list(GRAPH_FORMATS)
 )
 @filter_options
 def export(
-    store: Path | None,
+    store: str | None,
     fmt: str,
     output: str,
     with_ontology: bool,
@@ -84,7 +82,7 @@ def export(
     escape_formulas: bool,
     **options: Any,
 ) -> None:
-    kg = open_graph(store)
+    kg = open_from(store, options)
     if fmt in GRAPH:
         _export_graph(kg, fmt, output, view, options, escape_formulas=escape_formulas)
         return

@@ -11,8 +11,9 @@ import click
 
 from triplehelix.cli.common import check_output, help_text
 from triplehelix.cli.output import err, print_table, write_json
-from triplehelix.cli.remote import endpoint_options, push_kg, remote_source
+from triplehelix.cli.remote import push_kg
 from triplehelix.cli.sink import output_file
+from triplehelix.cli.stores import locate, open_from, open_remote, store_options
 from triplehelix.data.importers.cordis import stream_cordis
 from triplehelix.data.importers.mapping import import_csv
 from triplehelix.data.importers.report import QualityReport
@@ -21,24 +22,19 @@ from triplehelix.data.iris import Minter
 from triplehelix.data.models import record_key
 from triplehelix.errors import UsageError
 from triplehelix.graph import resolve as er
-from triplehelix.graph.store.replace import replace_sources
+from triplehelix.graph.remote.sources import drop_vanished
+from triplehelix.graph.store.local import LocalStore
+from triplehelix.graph.store.replace import imported_documents, replace_sources
 
 if TYPE_CHECKING:
     from triplehelix.data.importers.report import QualityReport
     from triplehelix.data.loader import RecordSet
-    from triplehelix.graph.remote.client import SparqlClient
+    from triplehelix.graph.store.remote import RemoteStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["import_", "resolve"]
 
-_store = click.option(
-    "--store",
-    "store",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Store folder (created if missing). Without it, the --endpoint server.",
-)
 _report = click.option(
     "--report",
     "report_path",
@@ -51,13 +47,13 @@ _dry_run = click.option(
 )
 
 
-def _remote(func: F) -> F:
-    """``--endpoint`` and the other options of ``push``, and ``--replace``."""
-    func = endpoint_options(func)
+def _target(func: F) -> F:
+    """``--store`` (a folder or a server URL), the connection options, and ``--replace``."""
+    func = store_options(writes=True)(func)
     return click.option(
         "--replace",
         is_flag=True,
-        help="With --endpoint: rewrite every graph, also those the server holds already.",
+        help="With a server: rewrite every graph, also those the server holds already.",
     )(func)
 
 
@@ -82,51 +78,47 @@ def import_() -> None:
         "(orgId;name;…) and programme parts (rcn,programme_part).",
         "triplehelix import cordis tests/fixtures/cordis --store kg --report cordis.json",
         "triplehelix import cordis h2020.csv programme_parts.csv --dry-run",
-        "triplehelix import cordis tests/fixtures/cordis --endpoint http://127.0.0.1:7878",
+        "triplehelix import cordis tests/fixtures/cordis --store http://127.0.0.1:7878",
     ),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_store
 @_report
 @_dry_run
-@_remote
+@_target
 def cordis(
     paths: Sequence[Path],
-    store: Path | None,
+    store: str | None,
     report_path: Path | None,
     dry_run: bool,
     replace: bool,
     **remote: Any,
 ) -> None:
-    client = _check(store, report_path, dry_run, remote)
+    folder, server = _check(store, report_path, dry_run, remote)
     report = QualityReport("cordis")
     chunks = stream_cordis(list(paths), report)
     if dry_run:
         n = sum(len(rs) for rs in chunks)
         err.print(f"dry run: {n} records would be imported; nothing was written", markup=False)
     else:
-        _write(store, client, replace, chunks)
+        _write(folder, server, replace, chunks)
     _print_report(report, report_path)
 
 
 def _write(
-    store: Path | None, client: SparqlClient | None, replace: bool, chunks: Iterator[RecordSet]
+    store: Path | None, server: RemoteStore | None, replace: bool, chunks: Iterator[RecordSet]
 ) -> None:
-    if client is not None:
-        _push_chunks(client, replace, chunks)
+    if server is not None:
+        _push_chunks(server, replace, chunks)
     else:
         assert store is not None
         _load_chunks(store, chunks)
 
 
-def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet]) -> None:
-    """The records as ``import --store`` makes them (in memory), pushed as ``load
-    --endpoint`` pushes them: graph by graph, each whole or absent."""
-    from triplehelix.graph.remote.sources import drop_vanished
-    from triplehelix.graph.store.local import KnowledgeGraph
-    from triplehelix.graph.store.replace import imported_documents
-
-    kg = KnowledgeGraph()
+def _push_chunks(server: RemoteStore, replace: bool, chunks: Iterator[RecordSet]) -> None:
+    """The records as ``import --store DIR`` makes them (in memory), pushed as ``load``
+    to a server pushes them: graph by graph, each whole or absent; then the graphs of rows
+    a changed file no longer has are dropped."""
+    kg = LocalStore()
     records, docs = 0, set()
     for rs in chunks:
         docs.update(imported_documents(rs))
@@ -135,18 +127,17 @@ def _push_chunks(client: SparqlClient, replace: bool, chunks: Iterator[RecordSet
         f"imported {records} records: {len(kg)} quads, {len(kg.graph_names())} graphs to write",
         markup=False,
     )
-    push_kg(kg, client, replace)
-    gone = drop_vanished(kg, client, sorted(docs))  # rows a changed file no longer has
+    push_kg(kg, server, replace)
+    gone = drop_vanished(kg, server.client, sorted(docs))  # rows a changed file no longer has
     if gone:
         err.print(f"dropped {len(gone)} graph(s) of rows no longer in the files", markup=False)
 
 
 def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
     """Load record sets one by one (large inputs stream in chunks of rows)."""
-    from triplehelix.graph.store.local import KnowledgeGraph
 
     records = added = replaced = 0
-    with KnowledgeGraph(store) as kg:
+    with LocalStore(store) as kg:
         for n, rs in enumerate(chunks):
             if n == 0:
                 before = len(kg)
@@ -179,21 +170,20 @@ def _load_chunks(store: Path, chunks: Iterator[RecordSet]) -> None:
     ),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_store
 @_report
 @_dry_run
-@_remote
+@_target
 def ror(
     paths: Sequence[Path],
-    store: Path | None,
+    store: str | None,
     report_path: Path | None,
     dry_run: bool,
     replace: bool,
     **remote: Any,
 ) -> None:
-    client = _check(store, report_path, dry_run, remote)
+    folder, server = _check(store, report_path, dry_run, remote)
     rs, report = import_ror(list(paths))
-    _finish(rs, report, (store, client, replace), report_path, dry_run)
+    _finish(rs, report, (folder, server, replace), report_path, dry_run)
 
 
 @import_.command(
@@ -215,24 +205,23 @@ def ror(
     required=True,
     help="YAML mapping of the table's columns to record fields.",
 )
-@_store
 @_report
 @_dry_run
-@_remote
+@_target
 def csv_(
     table: Path,
     mapping_path: Path,
-    store: Path | None,
+    store: str | None,
     report_path: Path | None,
     dry_run: bool,
     replace: bool,
     **remote: Any,
 ) -> None:
-    client = _check(store, report_path, dry_run, remote)
+    folder, server = _check(store, report_path, dry_run, remote)
     rs, report = import_csv(table, mapping_path)
     if dry_run:
         _show_records(rs)
-    _finish(rs, report, (store, client, replace), report_path, dry_run)
+    _finish(rs, report, (folder, server, replace), report_path, dry_run)
 
 
 def _show_records(rs: RecordSet, limit: int = 20) -> None:
@@ -248,26 +237,28 @@ def _show_records(rs: RecordSet, limit: int = 20) -> None:
 
 
 def _check(
-    store: Path | None, report_path: Path | None, dry_run: bool, remote: dict[str, Any]
-) -> SparqlClient | None:
-    """Where the import goes: a client for a server (``--endpoint``), or None (``--store``)."""
-    client = remote_source(store, remote, connect=not dry_run, writes=True)
-    if store is None and client is None and not dry_run:
+    store: str | None, report_path: Path | None, dry_run: bool, remote: dict[str, Any]
+) -> tuple[Path | None, RemoteStore | None]:
+    """Where the import goes: a store folder, or a server (connected unless a dry run)."""
+    location, given = locate(store, remote, writes=True)
+    if location is None and not dry_run:
         raise UsageError(
             "no --store given",
             code="no-store",
-            hint="name a store folder, --endpoint URL (or set TRIPLEHELIX_ENDPOINT), "
+            hint="name a store folder, --store or --endpoint URL (or set TRIPLEHELIX_ENDPOINT), "
             "or use --dry-run",
         )
     if report_path is not None:
         check_output(report_path)
-    return client
+    if given is not None:
+        return None, (None if dry_run else open_remote(given, writable=True))
+    return (None if location is None else Path(location)), None
 
 
 def _finish(
     rs: RecordSet,
     report: QualityReport,
-    target: tuple[Path | None, SparqlClient | None, bool],
+    target: tuple[Path | None, RemoteStore | None, bool],
     report_path: Path | None,
     dry_run: bool,
 ) -> None:
@@ -299,15 +290,10 @@ def _print_report(report: QualityReport, report_path: Path | None) -> None:
         "triplehelix resolve --store kg --apply          # merge the identifier matches",
         "triplehelix resolve --store kg --accept 3f2a9c01d4 --by 'A. Reviewer'",
         "triplehelix resolve --store kg --undo 3f2a9c01d4",
+        "triplehelix resolve --store http://127.0.0.1:7878 --apply",
     )
 )
-@click.option(
-    "--store",
-    "store",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Store folder.",
-)
+@store_options()
 @click.option("--apply", "apply_", is_flag=True, help="Merge every identifier match.")
 @click.option("--accept", multiple=True, metavar="ID", help="Merge this candidate (repeatable).")
 @click.option("--undo", multiple=True, metavar="ID", help="Take back this merge (repeatable).")
@@ -315,19 +301,25 @@ def _print_report(report: QualityReport, report_path: Path | None) -> None:
 @click.option("--by", "agent", default=None, help="Who decides (default: $USER).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def resolve(
-    store: Path,
+    store: str | None,
     apply_: bool,
     accept: Sequence[str],
     undo: Sequence[str],
     merged: bool,
     agent: str | None,
     fmt: str,
+    **remote: Any,
 ) -> None:
-    from triplehelix.graph.store.local import KnowledgeGraph
 
     writing = apply_ or bool(accept) or bool(undo)
     who = agent or getpass.getuser()
-    with KnowledgeGraph(store, read_only=not writing) as kg:
+    if store is None and remote.get("endpoint") is None:
+        raise UsageError(
+            "resolve needs --store DIR or a SPARQL endpoint",
+            code="no-target",
+            hint="give --store DIR or --store URL (or set TRIPLEHELIX_ENDPOINT)",
+        )
+    with open_from(store, remote, writable=writing) as kg:
         for decision in undo:
             n = er.undo_merge(kg, decision)
             err.print(f"undone merge {decision}: {n} curation triples removed", markup=False)

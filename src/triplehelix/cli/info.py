@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from triplehelix.cli.common import (
-    help_text,
-    open_graph,
-    store_option,
-)
+from triplehelix.cli.common import help_text
 from triplehelix.cli.output import err, print_table, write_json
 from triplehelix.cli.sink import output_file
+from triplehelix.cli.stores import open_from, store_options
 from triplehelix.data.loader import load_records, seed_path
 from triplehelix.graph.views.stats import collect_stats
 
@@ -24,18 +22,20 @@ __all__ = ["demo", "stats"]
         "Counts by class, helix sphere and country; named graphs; store size.",
         "triplehelix stats                     # the bundled seed world",
         "triplehelix stats --store kg --format json",
+        "triplehelix stats --store http://127.0.0.1:7878",
     )
 )
-@store_option
+@store_options()
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def stats(store: Path | None, fmt: str) -> None:
-    s = collect_stats(open_graph(store))
+def stats(store: str | None, fmt: str, **remote: Any) -> None:
+    with open_from(store, remote) as kg:
+        s = collect_stats(kg)
     if fmt == "json":
         write_json(s.as_dict())
         return
-    where = s.location if store is not None else "the bundled seed world (in memory)"
+    where = s.location if s.location != "memory" else "the bundled seed world (in memory)"
     size = f", {s.store_bytes / 2**20:.1f} MiB on disk" if s.store_bytes is not None else ""
     print_table(f"{where}: {s.quads} quads{size}", ["graphs", "count"], s.graphs.items())
     print_table("instances by class", ["class", "count"], s.by_class.items())
@@ -79,11 +79,11 @@ SELECT ?activity ?organisation ?role WHERE {
 )
 def demo(out: Path) -> None:
     from triplehelix.graph.maps.build import map_page  # networkx, numpy: only when drawing
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.local import LocalStore
 
     out.mkdir(parents=True, exist_ok=True)
     rs = load_records([seed_path()])
-    with KnowledgeGraph(out / "store") as kg:
+    with LocalStore(out / "store") as kg:
         report = kg.load(rs)
         err.print(
             f"seed world: {report.records} records → {out / 'store'} "

@@ -9,15 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from triplehelix.cli.common import (
-    check_output,
-    help_text,
-    open_graph,
-    store_option,
-)
+from triplehelix.cli.common import check_output, help_text
 from triplehelix.cli.output import err
-from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
 from triplehelix.cli.sink import output_file
+from triplehelix.cli.stores import open_from, store_options
 from triplehelix.errors import InputError
 from triplehelix.graph.maps import MAX_NODES, WHAT
 
@@ -40,7 +35,7 @@ __all__ = ["map_"]
         "triplehelix map --store kg -o - > map.html",
     ),
 )
-@store_option
+@store_options()
 @click.option(
     "--view",
     type=click.Choice(list(WHAT)),
@@ -105,9 +100,8 @@ __all__ = ["map_"]
 )
 @click.option("--open", "open_it", is_flag=True, help="Open the written file in a browser.")
 @click.option("-o", "--output", required=True, help="HTML file to write, or - for stdout.")
-@read_endpoint_options()
 def map_(
-    store: Path | None, output: str, open_it: bool, query_file: Path | None, **options: Any
+    store: str | None, output: str, open_it: bool, query_file: Path | None, **options: Any
 ) -> None:
     from triplehelix.graph.maps.build import map_page
     from triplehelix.graph.maps.page import MapStyle
@@ -132,11 +126,8 @@ def map_(
         physics=options["physics"],
         filters=presets,
     )
-    client = remote_source(store, options)
-    if client is not None:
-        kg, source = open_remote(client), client.endpoints.query
-    else:
-        kg, source = open_graph(store), "the bundled seed world" if store is None else str(store)
+    kg = open_from(store, options)
+    source = "the bundled seed world" if kg.location == "memory" else kg.location
     query = _read_query(query_file) if query_file is not None else None
     notes: list[str] = []
     page = map_page(

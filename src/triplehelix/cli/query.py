@@ -9,13 +9,14 @@ from typing import Any
 
 import click
 
-from triplehelix.cli.common import help_text, open_graph, store_option
-from triplehelix.cli.remote import open_remote, read_endpoint_options, remote_source
+from triplehelix.cli.common import help_text
+from triplehelix.cli.stores import locate, open_remote, store_options
 from triplehelix.errors import InputError, QueryError, UsageError
 from triplehelix.graph.query.check import check_text, scan, syntax_error
 from triplehelix.graph.query.results import RESULT_FORMATS, Result
 from triplehelix.graph.query.run import in_worker, run_query
 from triplehelix.graph.query.saved import saved_queries
+from triplehelix.graph.store.open import open_store
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = ["query"]
@@ -75,7 +76,7 @@ def _list(fmt: str | None) -> None:
             sys.stdout.write(f"    --param {p.describe()}\n")
 
 
-def _update(store: Path | None, text: str, source: str, allow_service: bool) -> None:
+def _update(store: str | None, text: str, source: str, allow_service: bool) -> None:
     check_text(text, allow_update=True, allow_service=allow_service, source=source)
 
     if store is None:
@@ -84,10 +85,10 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
             code="update-needs-store",
             hint="triplehelix query --store DIR --allow-update '...'",
         )
-    kg = open_graph(store, read_only=False)
+    kg = open_store(store, writable=True)
     before = len(kg)
     try:  # in a worker: its deep stack holds what the checks let through
-        in_worker(lambda: kg.store.update(text, prefixes=PREFIXES), timeout=None, source=source)
+        in_worker(lambda: kg.update(text), timeout=None, source=source)
     except SyntaxError as exc:
         raise syntax_error(exc, text, source) from exc
     except (OSError, RuntimeError, ValueError) as exc:
@@ -111,7 +112,7 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
         "triplehelix query --list",
         "triplehelix query --saved partners-of --param org=ektu --format csv",
         "triplehelix query --saved funding-summary --param programme=peca --format json",
-        "triplehelix query --saved partners-of --param org=ektu --endpoint http://127.0.0.1:7878",
+        "triplehelix query --saved partners-of --param org=ektu --store http://127.0.0.1:7878",
     )
 )
 @click.argument("text", required=False)
@@ -130,8 +131,7 @@ def _update(store: Path | None, text: str, source: str, allow_service: bool) -> 
 )
 @click.option("--allow-update", is_flag=True, help="Run SPARQL Update on a writable --store.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (queries other endpoints).")
-@store_option
-@read_endpoint_options(timeout=False)
+@store_options(timeout=False)
 def query(
     text: str | None,
     file: Path | None,
@@ -143,7 +143,7 @@ def query(
     timeout: float | None,
     allow_update: bool,
     allow_service: bool,
-    store: Path | None,
+    store: str | None,
     **remote: Any,
 ) -> None:
     chosen = [n for n, v in (("TEXT", text), ("-f", file), ("--saved", saved)) if v is not None]
@@ -170,14 +170,17 @@ def query(
         body, source = saved, saved
     else:
         body, source = _read(text, file)
-    client = remote_source(store, {**remote, "timeout": timeout})
+    location, given = locate(store, {**remote, "timeout": timeout})
     if allow_update and scan(body, source).update:
-        if client is not None:
+        if given is not None:
             raise UsageError("--allow-update works on a local --store only", code="bad-update")
-        _update(store, body, source, allow_service)
+        _update(location, body, source, allow_service)
         return
-    kg = open_graph(store) if client is None else open_remote(client)
-    wait = timeout if client is None else client.timeout
+    if given is None:
+        kg, wait = open_store(location), timeout
+    else:
+        server = open_remote(given)
+        kg, wait = server, server.client.timeout
     result = run_query(
         kg, body, _params(params), timeout=wait or 60.0, allow_service=allow_service, source=source
     )

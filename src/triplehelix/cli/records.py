@@ -14,11 +14,13 @@ from triplehelix.cli.common import (
     stdin_format_option,
 )
 from triplehelix.cli.output import err, print_problems
-from triplehelix.cli.remote import endpoint_options, write_records_remote
+from triplehelix.cli.stores import locate, open_from, open_remote, say_push, store_options
 from triplehelix.data.loader import load_records
 from triplehelix.errors import InvalidDataError, StoreError, UsageError
 from triplehelix.graph.store import bulk
 from triplehelix.graph.store.conflicts import summary
+from triplehelix.graph.store.local import LocalStore
+from triplehelix.graph.store.open import is_url
 from triplehelix.graph.views.checks import check_graph
 
 if TYPE_CHECKING:
@@ -72,17 +74,10 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
         "triplehelix load data/ --store kg     # validate, then add to ./kg",
         "triplehelix load extra.ttl --store kg",
         "triplehelix load cordis/participations.jsonl --store kg   # replaces an older copy",
-        "triplehelix load data/ --endpoint http://127.0.0.1:7878   # a SPARQL 1.1 server",
+        "triplehelix load data/ --store http://127.0.0.1:7878      # a SPARQL 1.1 server",
     )
 )
 @click.argument("data", nargs=-1, required=True)
-@click.option(
-    "--store",
-    "store",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Store folder (created if missing). Without it, the --endpoint server.",
-)
 @click.option("--shacl", is_flag=True, help="Refuse data that breaks the SHACL shapes.")
 @click.option(
     "--strict",
@@ -98,61 +93,59 @@ def validate(data: Sequence[str], shacl: bool, stdin_format: str | None) -> None
     help="The source name of a single input (default: its path with the folder given).",
 )
 @stdin_format_option
-@endpoint_options
+@store_options(writes=True)
 def load(
     data: Sequence[str],
-    store: Path | None,
+    store: str | None,
     shacl: bool,
     strict: bool,
     source: str | None,
     stdin_format: str | None,
     **remote: Any,
 ) -> None:
-    from triplehelix.graph.store.local import KnowledgeGraph
-
-    if store is None and (strict or source):
-        raise UsageError(
-            "--strict and --source need --store",
-            code="store-only-option",
-            hint="load into an on-disk store with --store DIR",
-        )
-    if store is None:  # a remote store: the same graphs, written graph by graph
-        try:
-            write_records_remote(data, shacl, stdin_format, remote)
-        except UsageError as exc:
-            if exc.code != "no-endpoint":
-                raise
+    location, given = locate(store, remote, writes=True)
+    if given is not None:  # a server: the same graphs, written graph by graph
+        if strict:
             raise UsageError(
-                "load needs --store DIR or a SPARQL endpoint",
-                code="no-target",
-                hint="give --store DIR, or --endpoint URL (or set TRIPLEHELIX_ENDPOINT)",
-            ) from exc
-        return
+                "--strict needs a local store",
+                code="store-only-option",
+                hint="load into an on-disk store with --store DIR",
+            )
+        from triplehelix.cli.remote import write_records
 
+        server = open_remote(given, writable=True, on_push=say_push)
+        write_records(server, data, shacl, stdin_format, source)
+        return
+    if location is None:
+        raise UsageError(
+            "load needs --store DIR or a SPARQL endpoint",
+            code="no-target",
+            hint="give --store DIR or --store URL (or set TRIPLEHELIX_ENDPOINT)",
+        )
+    folder = Path(location)
     if shacl or "-" in data:  # whole in memory: SHACL needs the record set, stdin is read once
         rs = load_records(data, stdin_format=stdin_format, source=source)
         if shacl:
             check = check_graph(rs)
             if check.violations:
                 raise InvalidDataError(check.violations)
-        with KnowledgeGraph(store) as kg:
-            report = kg.load(rs, strict=strict)
+        with LocalStore(folder) as kg:
+            report = kg.write_sources(rs, strict=strict)
         _print_sources(report.moved, report.conflicts)
         err.print(
-            f"loaded {report.records} records and {report.rdf_files} RDF file(s) into {store}: "
+            f"loaded {report.records} records and {report.rdf_files} RDF file(s) into {folder}: "
             f"{report.added} new quads, {report.quads_after} in all",
             markup=False,
         )
         return
-    _bulk_load(data, store, strict, source)
+    _bulk_load(data, folder, strict, source)
 
 
 def _bulk_load(data: Sequence[str], store: Path, strict: bool, source: str | None) -> None:
-    from triplehelix.graph.store.local import KnowledgeGraph
 
     with progress_bar("validating") as tick:
         plan = bulk.prepare(data, progress=tick, source=source)
-    with KnowledgeGraph(store) as kg, progress_bar("loading", plan.records) as tick:
+    with LocalStore(store) as kg, progress_bar("loading", plan.records) as tick:
         report = bulk.write(kg, plan, progress=tick, strict=strict)
     _print_sources(report.moved, report.conflicts)
     notes = [
@@ -191,35 +184,38 @@ def _print_sources(moved: dict[str, str], conflicts: list[Conflict]) -> None:
 @click.command(
     help=help_text(
         "Remove one source (an input file, named as it was loaded: a/organisations.csv, "
-        "its document IRI, or its base name if only one source has it) from an on-disk "
-        "store: its named graphs, its provenance, and every fact in the default graph "
-        "that no other source states. Atomic: a big source goes in batches, and an "
-        "interrupted unload is finished by the next write.",
+        "its document IRI, or its base name if only one source has it) from a store "
+        "folder or a SPARQL server: its named graphs, its provenance, and every fact in "
+        "the default graph that no other source states. Atomic: a big source goes in "
+        "batches, and an interrupted unload is finished by the next write.",
         "triplehelix unload data/participations.jsonl --store kg",
         "triplehelix unload https://w3id.org/triplehelix/source/file-orgs-csv --store kg",
+        "triplehelix unload data/participations.jsonl --store http://127.0.0.1:7878",
     )
 )
 @click.argument("source")
-@click.option(
-    "--store",
-    "store",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Store folder.",
-)
-def unload(source: str, store: Path) -> None:
-    from triplehelix.graph.store.local import KnowledgeGraph
+@store_options()
+def unload(source: str, store: str | None, **remote: Any) -> None:
+    from triplehelix.data.iris import Minter
+    from triplehelix.graph.store.sources import find_source
 
-    if not (store / "CURRENT").exists():
+    if store is None and remote.get("endpoint") is None:
+        raise UsageError(
+            "unload needs --store DIR or a SPARQL endpoint",
+            code="no-target",
+            hint="give --store DIR or --store URL (or set TRIPLEHELIX_ENDPOINT)",
+        )
+    if store is not None and not is_url(store) and not (Path(store) / "CURRENT").exists():
         raise StoreError(
             f"{store}: no triplehelix store here",
             code="no-store",
             hint="create one with: triplehelix load DATA --store DIR",
         )
-    with KnowledgeGraph(store) as kg:
-        removed = kg.unload(source)
-        left = len(kg)
-    err.print(f"unloaded {source} from {store}: {removed} quads removed, {left} left", markup=False)
+    with open_from(store, remote, writable=True) as kg:
+        doc = find_source(kg, source, Minter())
+        removed = kg.drop_sources([doc])
+        left, where = len(kg), kg.location
+    err.print(f"unloaded {source} from {where}: {removed} quads removed, {left} left", markup=False)
 
 
 @contextmanager

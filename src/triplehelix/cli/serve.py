@@ -10,6 +10,8 @@ import click
 
 from triplehelix.cli.common import help_text
 from triplehelix.cli.output import err
+from triplehelix.errors import UsageError
+from triplehelix.graph.store.open import is_url
 from triplehelix.graph.store.serve import Endpoint
 
 __all__ = ["serve"]
@@ -29,9 +31,9 @@ __all__ = ["serve"]
 @click.option(
     "--store",
     "store",
-    type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="On-disk store folder (triplehelix load … --store DIR).",
+    metavar="DIR",
+    help="On-disk store folder (triplehelix load … --store DIR); a server is served already.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
@@ -45,8 +47,16 @@ __all__ = ["serve"]
     show_default=True,
     help="Largest answer sent, in MiB.",
 )
-def serve(store: Path, host: str, port: int, timeout: float, max_mb: float) -> None:
-    endpoint = Endpoint(store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20))
+def serve(store: str, host: str, port: int, timeout: float, max_mb: float) -> None:
+    if is_url(store):
+        raise UsageError(
+            f"{store}: serve works on a local store folder only",
+            code="serve-needs-folder",
+            hint="a SPARQL server answers queries itself; give --store DIR to serve a folder",
+        )
+    endpoint = Endpoint(
+        Path(store), host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20)
+    )
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too
     endpoint.start()
     err.print(

@@ -20,15 +20,18 @@ import itertools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from triplehelix.data.iris import BASE
 from triplehelix.data.slug import slugify
 from triplehelix.errors import UsageError
-from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.store.retract import retract_quads
 from triplehelix.ontology.namespace import GRAPH_CURATION
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Candidate", "apply_merge", "canonical", "find_candidates", "name_key", "undo_merge"]
 
@@ -151,15 +154,16 @@ def _pair_id(a: str, b: str) -> str:
     return hashlib.sha256("|".join(sorted((a, b))).encode()).hexdigest()[:10]
 
 
-def _retired(kg: KnowledgeGraph) -> dict[str, str]:
+def _retired(kg: Store) -> dict[str, str]:
     rows = kg.select(f"SELECT ?o ?k WHERE {{ GRAPH <{GRAPH_CURATION}> {{ ?o <{REPLACED}> ?k }} }}")
     return {r["o"]: r["k"] for r in rows}
 
 
-def canonical(kg: KnowledgeGraph, iri: str) -> str:
+def canonical(kg: Store, iri: str) -> str:
     """The node an organisation was merged into (itself if it was not).
 
-    >>> canonical(KnowledgeGraph.seed(), "https://example.org/x")
+    >>> from triplehelix.graph.store.local import LocalStore
+    >>> canonical(LocalStore.seed(), "https://example.org/x")
     'https://example.org/x'
     """
     retired = _retired(kg)
@@ -170,7 +174,7 @@ def canonical(kg: KnowledgeGraph, iri: str) -> str:
     return iri
 
 
-def _identifier_keys(kg: KnowledgeGraph) -> dict[str, set[str]]:
+def _identifier_keys(kg: Store) -> dict[str, set[str]]:
     rows = kg.select(
         "SELECT ?o ?v ?kind WHERE { ?o a th:Organization . "
         '{ ?o schema:sameAs ?v BIND("id" AS ?kind) } UNION '
@@ -190,7 +194,7 @@ def _identifier_keys(kg: KnowledgeGraph) -> dict[str, set[str]]:
     return keys
 
 
-def _names(kg: KnowledgeGraph) -> tuple[dict[tuple[str, str], set[str]], dict[str, str]]:
+def _names(kg: Store) -> tuple[dict[tuple[str, str], set[str]], dict[str, str]]:
     rows = kg.select(
         "SELECT ?o ?name ?c WHERE { ?o a th:Organization ; "
         "skos:prefLabel|skos:altLabel|schema:alternateName ?name . OPTIONAL { ?o th:country ?c } "
@@ -207,7 +211,7 @@ def _names(kg: KnowledgeGraph) -> tuple[dict[tuple[str, str], set[str]], dict[st
     return buckets, label
 
 
-def find_candidates(kg: KnowledgeGraph) -> list[Candidate]:
+def find_candidates(kg: Store) -> list[Candidate]:
     """Pairs of organisation nodes that share an identifier, or a name key and country.
 
     Pairs already merged (either side retired) are left out.
@@ -275,7 +279,7 @@ def _decision_triples(c: Candidate, agent: str, when: str, note: str) -> list[ox
     return [ox.Quad(s, p, o, g) for s, p, o in triples for g in (graph, ox.DefaultGraph())]
 
 
-def apply_merge(kg: KnowledgeGraph, c: Candidate, *, agent: str, note: str = "") -> str:
+def apply_merge(kg: Store, c: Candidate, *, agent: str, note: str = "") -> str:
     """Record the merge of ``c.retire`` into ``c.keep``; returns the decision IRI.
 
     Raises:
@@ -289,11 +293,12 @@ def apply_merge(kg: KnowledgeGraph, c: Candidate, *, agent: str, note: str = "")
             hint="undo the earlier merge first (triplehelix resolve --undo ID)",
         )
     when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    kg.store.extend(_decision_triples(c, agent, when, note))
+    quads = _decision_triples(c, agent, when, note)
+    kg.write_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     return f"{BASE}id/curation/merge-{c.id}"
 
 
-def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
+def undo_merge(kg: Store, decision_id: str) -> int:
     """Remove a merge decision (by its candidate id); returns the number of quads removed.
 
     The decision's triples leave the curation graph, and the default graph too unless
@@ -314,10 +319,10 @@ def undo_merge(kg: KnowledgeGraph, decision_id: str) -> int:
     return len(triples)
 
 
-def _decision_triples_of(kg: KnowledgeGraph, d: str) -> list[tuple[str, str, str]]:
+def _decision_triples_of(kg: Store, d: str) -> list[tuple[str, str, str]]:
     """The curation triples of a decision (as N-Triples terms): its own, the link it
     made, and its agent's when no other decision is attributed to that agent."""
-    result = kg.query(
+    result = kg.solutions(
         f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{
           {{ VALUES ?s {{ <{d}> }} ?s ?p ?o }}
           UNION {{ <{d}> <{DCT}subject> ?s ; <{DCT}relation> ?o .
@@ -330,7 +335,27 @@ def _decision_triples_of(kg: KnowledgeGraph, d: str) -> list[tuple[str, str, str
     return [(str(r["s"]), str(r["p"]), str(r["o"])) for r in result]
 
 
-def merges(kg: KnowledgeGraph) -> list[dict[str, str]]:
+def _about(kg: Store, subject: ox.NamedNode) -> list[ox.Triple]:
+    """What the curation graph says of a node."""
+    rows = kg.solutions(f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{ {subject} ?p ?o }} }}")
+    out = []
+    for row in rows:
+        p, o = row["p"], row["o"]
+        assert isinstance(p, ox.NamedNode)
+        assert o is not None
+        out.append(ox.Triple(subject, p, o))
+    return out
+
+
+def _object(triples: list[ox.Triple], predicate: str) -> ox.NamedNode:
+    for t in triples:
+        if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode):
+            return t.object
+    subject = str(triples[0].subject) if triples else "?"
+    raise UsageError(f"{subject}: a merge decision without {predicate}", code="bad-merge")
+
+
+def merges(kg: Store) -> list[dict[str, str]]:
     """Merge decisions in the store: id, retired, kept, who, when, why."""
     rows = kg.select(
         f"SELECT ?d ?retire ?keep ?who ?when ?why WHERE {{ GRAPH <{GRAPH_CURATION}> {{ "

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Details", "node_details"]
 
@@ -93,7 +93,7 @@ class Details:
     coords: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
-def node_details(kg: KnowledgeGraph, labels: dict[str, str]) -> Details:
+def node_details(kg: Store, labels: dict[str, str]) -> Details:
     """Everything the map's tooltips and filters need, for every node in the store.
 
     Args:
@@ -140,7 +140,7 @@ def node_details(kg: KnowledgeGraph, labels: dict[str, str]) -> Details:
     return d
 
 
-def _participations(kg: KnowledgeGraph, d: Details, labels: dict[str, str]) -> None:
+def _participations(kg: Store, d: Details, labels: dict[str, str]) -> None:
     for row in kg.select(PARTICIPATIONS):
         agent, activity, role = row["agent"], row["activity"], str(row["role"])
         years = _years(row["sy"], row["ey"])
@@ -153,7 +153,7 @@ def _participations(kg: KnowledgeGraph, d: Details, labels: dict[str, str]) -> N
         )
 
 
-def _funding(kg: KnowledgeGraph, d: Details, labels: dict[str, str]) -> None:
+def _funding(kg: Store, d: Details, labels: dict[str, str]) -> None:
     for row in kg.select(FUNDING):
         node, what = row["node"], labels.get(row["what"], row["what"])
         money = ""

@@ -16,9 +16,9 @@ import networkx as nx
 
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.maps.data import Details
-from triplehelix.graph.query.check import check_text
+from triplehelix.graph.query.check import check_text, scan
 from triplehelix.graph.query.run import DEFAULT_TIMEOUT, in_worker
-from triplehelix.graph.store.local import to_python
+from triplehelix.graph.rdf.values import to_python
 from triplehelix.graph.views.network import (
     Filters,
     NodeTable,
@@ -29,7 +29,7 @@ from triplehelix.graph.views.network import (
 )
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Selection", "query_graph", "select_view"]
 
@@ -70,7 +70,7 @@ class Selection:
 
 
 def select_view(
-    kg: KnowledgeGraph,
+    kg: Store,
     view: str,
     sel: Selection,
     details: Details,
@@ -171,9 +171,7 @@ def resolve_node(graph: nx.Graph, name: str) -> Any:
     )
 
 
-def query_graph(
-    kg: KnowledgeGraph, sparql: str, where: str, nodes: NodeTable | None = None
-) -> nx.Graph:
+def query_graph(kg: Store, sparql: str, where: str, nodes: NodeTable | None = None) -> nx.Graph:
     """A graph from a SELECT returning ``?source ?target`` and optionally ``?weight ?label``.
 
     Node attributes come from ``node_table`` when the IRIs are known nodes.
@@ -222,10 +220,12 @@ def query_graph(
     return graph
 
 
-def _rows(kg: KnowledgeGraph, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
+def _rows(kg: Store, sparql: str) -> tuple[set[str], list[dict[str, Any]]]:
     """The variables of a query's answer and, for a map query, its rows as Python values."""
-    result = kg.query(sparql)
-    names = {v.value for v in getattr(result, "variables", [])}
+    if scan(sparql).form != "select":
+        return set(), []
+    result = kg.solutions(sparql)
+    names = set(result.variables)
     if not {"source", "target"} <= names:
         return names, []
     return names, [{n: to_python(sol[n]) for n in names} for sol in result]

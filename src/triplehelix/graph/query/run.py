@@ -29,13 +29,12 @@ import pyoxigraph as ox
 
 from triplehelix.errors import QueryError, StoreError, UsageError
 from triplehelix.graph.query.bind import bind, literal_param
-from triplehelix.graph.query.check import check_text, syntax_error
+from triplehelix.graph.query.check import check_text, scan, syntax_error
 from triplehelix.graph.query.results import Result
 from triplehelix.graph.query.saved import saved_queries
-from triplehelix.ontology.namespace import PREFIXES
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["DEFAULT_TIMEOUT", "QUERY_STACK", "in_worker", "run_query", "run_text"]
 
@@ -49,18 +48,20 @@ with it, the limits above are at least three times below where Oxigraph overflow
 _STACK_LOCK = threading.Lock()
 
 
-def _evaluate(store: ox.Store, text: str) -> Result:
-    result = store.query(text, prefixes=PREFIXES)
-    if isinstance(result, ox.QuerySolutions):
-        return Result.from_json(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
-    if isinstance(result, ox.QueryBoolean):
-        return Result.from_boolean(bool(result))
-    data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
-    return Result.from_ntriples(data)
+def _evaluate(store: Store, text: str) -> Result:
+    """The answer of any query form, through the ``Store`` protocol (local or remote)."""
+    form = scan(text).form
+    if form == "ask":
+        return Result.from_boolean(store.ask(text))
+    if form in ("construct", "describe"):
+        return Result.from_ntriples(
+            ox.serialize(store.construct(text), format=ox.RdfFormat.N_TRIPLES) or b""
+        )
+    return Result.from_json(store.solutions(text).to_json())
 
 
 def run_text(
-    store: ox.Store, text: str, *, timeout: float = DEFAULT_TIMEOUT, source: str = "query"
+    store: Store, text: str, *, timeout: float = DEFAULT_TIMEOUT, source: str = "query"
 ) -> Result:
     """Evaluate a checked query in a worker thread and wait at most ``timeout`` seconds.
 
@@ -69,13 +70,22 @@ def run_text(
     """
     try:
         return in_worker(lambda: _evaluate(store, text), timeout=timeout, source=source)
-    except (QueryError, StoreError):  # a remote server failing keeps its own code and exit
+    except (QueryError, StoreError) as exc:  # a remote server failing keeps its code and exit
+        cause = exc.__cause__
+        if isinstance(cause, SyntaxError):  # the local store's parser: line and column
+            raise syntax_error(cause, text, source) from cause
+        if isinstance(exc, QueryError) and isinstance(cause, OSError | RuntimeError):
+            raise _failed(cause, source) from cause
         raise
     except SyntaxError as exc:
         raise syntax_error(exc, text, source) from exc
     except Exception as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise QueryError(f"{source}: the query failed: {first}", code="query-failed") from exc
+        raise _failed(exc, source) from exc
+
+
+def _failed(exc: BaseException, source: str) -> QueryError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return QueryError(f"{source}: the query failed: {first}", code="query-failed")
 
 
 def in_worker(work: Callable[[], T], *, timeout: float | None, source: str = "query") -> T:
@@ -130,7 +140,7 @@ def _clear_frames(exc: BaseException) -> None:
 
 
 def run_query(
-    kg: KnowledgeGraph,
+    kg: Store,
     text_or_name: str,
     params: Mapping[str, str] | None = None,
     *,
@@ -141,7 +151,8 @@ def run_query(
     """Run a saved query (by name) or SPARQL text, read-only, with bound parameters.
 
     Args:
-        kg: the graph to query (its default graph holds the union of all records).
+        kg: the store to query, local or remote (its default graph holds the union of
+            all records).
         text_or_name: a saved query's name (``triplehelix query --list``) or SPARQL text.
         params: ``name → value``. For a saved query, values are resolved as its header
             says (IRI, prefixed name, id or label; integer; country code). For SPARQL
@@ -177,4 +188,4 @@ def run_query(
         terms = {k: literal_param(v) for k, v in params.items()}
         text, where = text_or_name, source or "query"
     check_text(text, allow_service=allow_service, source=where)
-    return run_text(kg.store, bind(text, terms), timeout=timeout, source=where)
+    return run_text(kg, bind(text, terms), timeout=timeout, source=where)

@@ -34,7 +34,7 @@ from triplehelix.graph.query.bind import bind
 from triplehelix.ontology.namespace import EU_COUNTRY, PREFIXES
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import SolutionRow, Store
 
 __all__ = ["Param", "SavedQuery", "saved_queries"]
 
@@ -122,9 +122,7 @@ class SavedQuery:
             raise ValueError(f"{name}.rq: no '# description:' line")
         return cls(name, description, tuple(params), text)
 
-    def resolve(
-        self, kg: KnowledgeGraph, values: dict[str, str]
-    ) -> dict[str, ox.NamedNode | ox.Literal]:
+    def resolve(self, kg: Store, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Check and resolve parameter values to RDF terms.
 
         Raises:
@@ -164,7 +162,7 @@ def _bad(query: str, param: Param, value: str, why: str, hint: str) -> UsageErro
     return UsageError(f"{query}: {param.name}={value!r}: {why}", code="bad-param", hint=hint)
 
 
-def _resolve(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+def _resolve(kg: Store, query: str, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if param.type == "integer":
         if not re.fullmatch(r"-?\d{1,18}", value.strip()):
             raise _bad(query, param, value, "expected an integer", param.describe())
@@ -202,7 +200,7 @@ def _iri(text: str) -> ox.NamedNode | None:
     return None
 
 
-def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedNode:
+def _node(kg: Store, query: str, param: Param, value: str) -> ox.NamedNode:
 
     iri = _iri(value.strip())
     if iri is not None:
@@ -211,9 +209,9 @@ def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedN
     terms: dict[str, ox.NamedNode | ox.Literal] = {"value": ox.Literal(value.strip())}
     if cls is not None:
         terms["cls"] = cls
-    found: list[ox.QuerySolution] = []
+    found: list[SolutionRow] = []
     for lookup in (LOOKUP, LOOKUP_PART):  # exact first, then part of a label
-        found = list(kg.store.query(bind(lookup, terms), prefixes=PREFIXES))  # type: ignore[arg-type]
+        found = list(kg.solutions(bind(lookup, terms)))
         if found:
             break
     kind = f"a {param.cls}" if param.cls else "a node"
@@ -227,7 +225,7 @@ def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedN
         )
     if len(found) > 1:
         names = "; ".join(
-            f"{row['s'].value} ({row['label'].value if row['label'] else '-'})" for row in found
+            f"{_text(row['s'])} ({_text(row['label']) if row['label'] else '-'})" for row in found
         )
         raise UsageError(
             f"{query}: {param.name}={value!r} matches {len(found)} nodes: {names}",
@@ -237,3 +235,7 @@ def _node(kg: KnowledgeGraph, query: str, param: Param, value: str) -> ox.NamedN
     node = found[0]["s"]
     assert isinstance(node, ox.NamedNode)
     return node
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    return "" if term is None else term.value

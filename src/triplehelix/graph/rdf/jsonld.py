@@ -11,7 +11,7 @@ are written one at a time, so memory holds one graph, never the whole export.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
 from typing import IO, Any
@@ -81,8 +81,10 @@ def _node_objects(quads: Iterable[ox.Quad]) -> list[dict[str, Any]]:
     return [nodes[k] for k in sorted(nodes)]
 
 
-def write_jsonld(store: ox.Store, graphs: Iterable[str], out: IO[bytes]) -> None:
-    """Write the named ``graphs`` of ``store`` as one JSON-LD document.
+def write_jsonld(
+    quads_of: Callable[[str], Iterable[ox.Quad]], graphs: Iterable[str], out: IO[bytes]
+) -> None:
+    """Write named ``graphs`` (their quads given by ``quads_of``) as one JSON-LD document.
 
     >>> import io
     >>> s = ox.Store()
@@ -90,7 +92,9 @@ def write_jsonld(store: ox.Store, graphs: Iterable[str], out: IO[bytes]) -> None
     >>> s.add(ox.Quad(ox.NamedNode("https://w3id.org/triplehelix/id/org/a"),
     ...               ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
     ...               ox.Literal("A", language="en"), g))
-    >>> buffer = io.BytesIO(); write_jsonld(s, [g.value], buffer)
+    >>> def quads_of(name):
+    ...     return s.quads_for_pattern(None, None, None, ox.NamedNode(name))
+    >>> buffer = io.BytesIO(); write_jsonld(quads_of, [g.value], buffer)
     >>> doc = json.loads(buffer.getvalue())
     >>> doc["@graph"][0]["@graph"][0]["skos:prefLabel"]
     [{'@value': 'A', '@language': 'en'}]
@@ -101,8 +105,7 @@ def write_jsonld(store: ox.Store, graphs: Iterable[str], out: IO[bytes]) -> None
     out.write(json.dumps(context(), ensure_ascii=False).encode("utf-8"))
     out.write(b',\n"@graph": [')
     for n, graph in enumerate(graphs):
-        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        obj = {"@id": compact(graph), "@graph": _node_objects(quads)}
+        obj = {"@id": compact(graph), "@graph": _node_objects(quads_of(graph))}
         out.write(b",\n" if n else b"\n")
         out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8"))
     out.write(b"\n]}\n")

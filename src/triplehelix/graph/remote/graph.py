@@ -1,11 +1,10 @@
-"""A knowledge graph on a remote SPARQL 1.1 server, read with the same calls as the local one.
+"""Reading the triplehelix graph on a SPARQL 1.1 server: SELECT and ASK, checked and paged.
 
-``RemoteGraph`` has the read interface the views and statistics use on ``KnowledgeGraph``
-(``select``, ``ask``, ``query``, ``count_of``, ``graph_names``, ``len``), so
-``network.coparticipation_graph(remote)`` or ``stats.collect_stats(remote)`` run the same
-SELECTs against the server. The server keeps the layout of the embedded store: one named
-graph per source record plus ``meta``, ``ontology`` and ``vocab``, and the default graph
-holding the set union of them all (``graph.remote_write`` writes it that way).
+``SparqlReader`` is the read side of ``RemoteStore`` (``graph.store.remote``) and what
+push and pull (``graph.remote.write``) use to see what the server holds. The server keeps
+the layout of the embedded store: one named graph per source record plus ``meta``,
+``ontology`` and ``vocab``, and the default graph holding the set union of them all
+(``graph.remote.write`` writes it that way).
 
 Large SELECTs are checked and, where needed, paged: the first request asks for
 ``page_size + 1`` rows; if more come back, the rows are counted (``COUNT(*)``, one row) and
@@ -20,24 +19,25 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Self
 
 import pyoxigraph as ox
 
 from triplehelix.errors import QueryError, StoreError
+from triplehelix.graph.rdf.values import Bindings, Row, Term, to_python, values_block
 from triplehelix.graph.remote.client import Endpoints, SparqlClient
-from triplehelix.graph.remote.sparql_json import bad_response, ntriples
+from triplehelix.graph.remote.sparql_json import bad_response
 from triplehelix.graph.store.retract import STAGING
 from triplehelix.ontology.namespace import PREFIXES
 
 __all__ = [
+    "COUNT",
+    "PROLOGUE",
     "STAGING",
-    "GraphReader",
-    "RemoteGraph",
     "RemoteSolutions",
-    "RemoteStore",
+    "SparqlReader",
     "check_iri",
+    "terms_of",
 ]
 
 SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://www.w3.org/ns/ldp#", "http://localhost:")
@@ -55,35 +55,18 @@ _STRINGS = re.compile(  # IRIs, strings and comments: where a keyword is not a k
 )
 _MODIFIERS = re.compile(r"\b(LIMIT|OFFSET|ORDER\s+BY)\b", re.IGNORECASE)
 _BAD_IRI = re.compile(r'[<>"{}|^`\\\s]')
-Row = dict[str, Any]
 Need = Mapping[str, str]
 """What variables every row must bind (``SparqlClient.query_json``)."""
 COUNT: Need = {"n": "integer"}
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-class GraphReader(Protocol):
-    """What the views and statistics need of a graph: ``KnowledgeGraph`` and ``RemoteGraph``."""
-
-    def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
-        """SELECT rows of Python values."""
-
-    def ask(self, sparql: str) -> bool:
-        """An ASK answer."""
-
-    def graph_names(self) -> list[str]:
-        """Every named graph, sorted."""
-
-    def __len__(self) -> int:
-        """Quads in all graphs."""
 
 
 class RemoteSolutions:
-    """SELECT solutions shaped like pyoxigraph's: ``.variables`` and rows indexed by name."""
+    """A SELECT answer of a server as typed terms (``graph.store.protocol.Solutions``)."""
 
-    def __init__(self, names: list[str], rows: list[dict[str, Term | None]]) -> None:
-        self.variables = [ox.Variable(n) for n in names]
-        self.rows = rows
+    def __init__(self, names: list[str], rows: list[dict[str, Any]], where: str) -> None:
+        self.variables = names
+        self.json_rows = rows
+        self.rows = [terms_of(r, names, where) for r in rows]  # bad terms are caught here
 
     def __iter__(self) -> Iterator[dict[str, Term | None]]:
         return iter(self.rows)
@@ -91,9 +74,14 @@ class RemoteSolutions:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def to_json(self) -> bytes:
+        """The answer as SPARQL 1.1 Query Results JSON (as the server sent it, all pages)."""
+        doc = {"head": {"vars": self.variables}, "results": {"bindings": self.json_rows}}
+        return json.dumps(doc).encode("utf-8")
 
-class RemoteGraph:
-    """The triplehelix graph on a SPARQL 1.1 server.
+
+class SparqlReader:
+    """Reads the triplehelix graph on a SPARQL 1.1 server: SELECTs checked and paged.
 
     Args:
         client: the HTTP client (endpoints, credentials, timeouts, retries).
@@ -101,13 +89,11 @@ class RemoteGraph:
         progress: called with the rows read so far after each page of a paged read.
         check_cap: before the first SELECT, ask the server for ``page_size + 1`` generated
             rows; a server that cuts that answer caps results below a page, and the page is
-            shrunk to fit under its cap (one small request per ``RemoteGraph``).
+            shrunk to fit under its cap (one small request per ``SparqlReader``).
 
-    >>> RemoteGraph.connect("http://127.0.0.1:7878").client.endpoints.query
+    >>> SparqlReader.connect("http://127.0.0.1:7878").client.endpoints.query
     'http://127.0.0.1:7878/query'
     """
-
-    path = None  # no local folder: ``stats`` reports ``location`` (the query URL)
 
     def __init__(
         self,
@@ -123,16 +109,10 @@ class RemoteGraph:
         self._cap_checked = not check_cap
 
     @classmethod
-    def connect(cls, url: str, **options: Any) -> RemoteGraph:
-        """A RemoteGraph on ``url`` (Oxigraph layout for a bare ``http://host:port``)."""
+    def connect(cls, url: str, **options: Any) -> Self:
+        """A reader on ``url`` (Oxigraph layout for a bare ``http://host:port``)."""
         page_size = options.pop("page_size", 5000)
         return cls(SparqlClient(Endpoints.of(url), **options), page_size=page_size)
-
-    @property
-    def store(self) -> RemoteStore:
-        """A stand-in for the embedded ``pyoxigraph.Store`` where code queries it directly
-        (``graph.query.run_query``, saved-query parameters): ``store.query(text)``."""
-        return RemoteStore(self)
 
     @property
     def location(self) -> str:
@@ -144,7 +124,7 @@ class RemoteGraph:
     def query(
         self,
         sparql: str,
-        bindings: Mapping[str, str | int] | None = None,
+        bindings: Bindings | None = None,
         *,
         need: Need | None = None,
         rows: int = 0,
@@ -171,29 +151,29 @@ class RemoteGraph:
                 hint="write CONSTRUCT results as a SELECT of ?s ?p ?o",
             )
         names, got = self._paged(head, body, values, need, rows)
-        return RemoteSolutions(names, [_terms(r, names, self.location) for r in got])
+        return RemoteSolutions(names, got, self.location)
 
     def select(
         self,
         sparql: str,
-        bindings: Mapping[str, str | int] | None = None,
+        bindings: Bindings | None = None,
         *,
         need: Need | None = None,
         rows: int = 0,
     ) -> list[Row]:
-        """SELECT rows as dicts of Python values (as ``KnowledgeGraph.select`` gives)."""
+        """SELECT rows as dicts of Python values (as ``LocalStore.select`` gives)."""
         result = self.query(sparql, bindings, need=need, rows=rows)
         if not isinstance(result, RemoteSolutions):
             raise QueryError("select() needs a SELECT query", code="not-select")
-        names = [v.value for v in result.variables]
+        names = result.variables
         try:
-            return [{n: _python(row[n]) for n in names} for row in result]
+            return [{n: to_python(row[n]) for n in names} for row in result]
         except (ValueError, ArithmeticError) as exc:
             raise bad_response(self.location, "literals of their datatype", str(exc)) from exc
 
-    def ask(self, sparql: str) -> bool:
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         """Answer of an ASK query."""
-        return bool(self.query(sparql))
+        return bool(self.query(sparql, bindings))
 
     def count_of(self, cls: str) -> int:
         """Number of distinct instances of a class (prefixed name or IRI)."""
@@ -364,35 +344,6 @@ class RemoteGraph:
         return names, rows
 
 
-class RemoteStore:
-    """``store.query(text)`` answered by the server, as real pyoxigraph results.
-
-    SELECT results are paged like ``RemoteGraph.select``; CONSTRUCT and DESCRIBE come back
-    as a list of triples (read as N-Triples, not paged).
-    """
-
-    def __init__(self, graph: RemoteGraph) -> None:
-        self.graph = graph
-
-    def query(self, sparql: str, prefixes: Mapping[str, str] | None = None) -> Any:
-        """Run a read-only query; ``prefixes`` are the project's and already declared."""
-        head, body = _split_prologue(sparql)
-        form = _FORM_RE.match(body)
-        kind = form.group(1).upper() if form else ""
-        where = self.graph.location
-        if kind in ("CONSTRUCT", "DESCRIBE"):
-            return ntriples(self.graph.client.query_triples(PROLOGUE + sparql), where)
-        if kind == "ASK":
-            answer = self.graph.client.query_json(PROLOGUE + sparql, ask=True)
-            doc: dict[str, Any] = {"head": {}, "boolean": answer["boolean"]}
-        else:
-            names, rows = self.graph._paged(head, body, "")
-            for row in rows:  # pyoxigraph parses rows lazily: bad terms are caught here
-                _terms(row, names, where)
-            doc = {"head": {"vars": names}, "results": {"bindings": rows}}
-        return ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
-
-
 def check_iri(iri: str) -> str:
     """``iri`` if it can go between ``<…>`` in SPARQL, else a QueryError.
 
@@ -404,12 +355,8 @@ def check_iri(iri: str) -> str:
     return iri
 
 
-def _values_block(bindings: Mapping[str, str | int] | None) -> str:
-    if not bindings:
-        return ""
-    from triplehelix.graph.store.local import _values  # the same VALUES block as the local store
-
-    return _values(bindings)
+def _values_block(bindings: Bindings | None) -> str:
+    return values_block(bindings) if bindings else ""
 
 
 def _appendable(body: str) -> bool:
@@ -457,7 +404,7 @@ def _split_prologue(text: str) -> tuple[str, str]:
     return text[:end], text[end:]
 
 
-def _terms(row: Mapping[str, Any], names: list[str], url: str) -> dict[str, Term | None]:
+def terms_of(row: Mapping[str, Any], names: list[str], url: str) -> dict[str, Term | None]:
     """A SPARQL JSON row as pyoxigraph terms.
 
     Raises:
@@ -482,19 +429,3 @@ def _term(value: Mapping[str, str] | None) -> Term | None:
         return ox.Literal(text, language=value["xml:lang"])
     datatype = value.get("datatype")
     return ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text)
-
-
-def _python(term: Term | None) -> Any:
-    """A term as a plain Python value, as ``graph.store.to_python`` gives."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value
-        if dtype.endswith(("#integer", "#int", "#long")):
-            return int(term.value)
-        if dtype.endswith("#decimal"):
-            return Decimal(term.value)
-        if dtype.endswith("#boolean"):
-            return term.value in ("true", "1")
-        return term.value
-    return term.value

@@ -20,15 +20,16 @@ from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
     from triplehelix.graph.remote.client import SparqlClient
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["drop_vanished", "file_documents"]
 
 PART_OF = "http://purl.org/dc/terms/isPartOf"
+PROV_USED = "http://www.w3.org/ns/prov#used"
 BATCH = 200
 
 
-def file_documents(kg: KnowledgeGraph) -> list[str]:
+def file_documents(kg: Store) -> list[str]:
     """The file documents whose rows ``kg`` holds."""
     rows = kg.select(
         f"SELECT DISTINCT ?doc WHERE {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }} "
@@ -37,9 +38,7 @@ def file_documents(kg: KnowledgeGraph) -> list[str]:
     return sorted(str(r["doc"]) for r in rows)
 
 
-def drop_vanished(
-    kg: KnowledgeGraph, client: SparqlClient, docs: list[str] | None = None
-) -> list[str]:
+def drop_vanished(kg: Store, client: SparqlClient, docs: list[str] | None = None) -> list[str]:
     """Drop the server's graphs of some documents (default: ``kg``'s file documents)
     that ``kg`` no longer has.
 

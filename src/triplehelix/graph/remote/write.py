@@ -1,4 +1,4 @@
-"""Copy named graphs to a SPARQL 1.1 server (push) and back into an embedded store (pull).
+"""Copy named graphs to a SPARQL 1.1 server (push; pull is ``graph.remote.pull``).
 
 Each named graph is written so that it is either whole on the server or absent:
 
@@ -26,17 +26,16 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from triplehelix.errors import StoreError
 from triplehelix.graph.remote.client import HttpError, SparqlClient
-from triplehelix.graph.remote.graph import COUNT, PROLOGUE, STAGING, RemoteGraph, _terms, check_iri
-from triplehelix.graph.remote.sparql_json import bad_response, ntriples
-from triplehelix.graph.store import retract
+from triplehelix.graph.remote.graph import SparqlReader, check_iri
+from triplehelix.graph.store.retract import STAGING
+from triplehelix.graph.store.retract import unstate as retract_unstate
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
-__all__ = ["PullReport", "PushReport", "pull_graphs", "push_graphs", "push_store", "unstate"]
+__all__ = ["PushReport", "push_graphs", "push_store", "unstate"]
 
 APPEND_ONLY = frozenset({str(GRAPH_META)})
 TRIPLE = {"s": "node", "p": "uri", "o": "term"}
@@ -59,15 +58,8 @@ class PushReport:
     protocol: str = "gsp"
 
 
-@dataclass
-class PullReport:
-    """Graphs copied into the local store and their triple counts."""
-
-    graphs: dict[str, int] = field(default_factory=dict)
-
-
 def push_store(
-    kg: KnowledgeGraph,
+    kg: Store,
     client: SparqlClient,
     *,
     replace: bool = False,
@@ -78,9 +70,7 @@ def push_store(
     """Copy every named graph of a store (ontology and vocabulary included) to a server."""
 
     def lines_of(name: str) -> list[bytes]:
-        triples = (
-            q.triple for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
-        )
+        triples = (q.triple for q in kg.quads(name))
         return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines()
 
     return push_graphs(
@@ -119,7 +109,7 @@ def push_graphs(
     batch: list[Pending] = []
     current = ""
     try:
-        remote = RemoteGraph(client)
+        remote = SparqlReader(client)
         there = {} if replace else remote.graph_sizes()
         for name, lines in _to_write(names, lines_of, remote, there, report):
             current = name
@@ -149,7 +139,7 @@ def push_graphs(
 def _to_write(
     names: Iterable[str],
     lines_of: Callable[[str], list[bytes]],
-    remote: RemoteGraph,
+    remote: SparqlReader,
     there: dict[str, int],
     report: PushReport,
 ) -> Iterator[tuple[str, list[bytes]]]:
@@ -210,7 +200,7 @@ def unstate(client: SparqlClient, names: list[str]) -> str:
     triples of graphs about to be replaced that no other named graph states: the rule of
     ``graph.store.retract``, run before the union gets the new triples, in the same request.
     """
-    return retract.unstate([check_iri(n) for n in names], union=client.union_graph)
+    return retract_unstate([check_iri(n) for n in names], union=client.union_graph)
 
 
 def _swap(client: SparqlClient, name: str, stage: str) -> None:
@@ -318,144 +308,3 @@ def _batches(lines: list[bytes]) -> list[list[bytes]]:
 
 def _staging(name: str) -> str:
     return STAGING + hashlib.sha256(name.encode()).hexdigest()[:32]
-
-
-def pull_graphs(
-    remote: RemoteGraph, kg: KnowledgeGraph, graphs: Iterable[str] | None = None
-) -> PullReport:
-    """Copy named graphs from a server into a local store, in one local transaction.
-
-    Graphs are read several at a time, each request expected to hold at most one page
-    (the server's own per-graph counts say how many rows to expect); a graph larger than a
-    page is read in ordered pages. Every graph's row count is checked against the server's
-    count, so a capped answer is detected, not trusted.
-
-    Raises:
-        StoreError: a graph is not on the server, or came back short.
-    """
-    sizes = remote.graph_sizes()
-    names = list(graphs) if graphs else sorted(sizes)
-    missing = [n for n in names if n not in sizes]
-    if missing:
-        raise StoreError(
-            f"graph <{missing[0]}> is not on the server",
-            code="no-such-graph",
-            hint="list the graphs with: triplehelix pull --list --endpoint URL",
-        )
-    quads: list[ox.Quad] = []
-    report = PullReport()
-    for group in _groups(names, sizes, remote.page_size):
-        if len(group) == 1 and sizes[group[0]] > remote.page_size:
-            name = group[0]
-            whole = _gsp_get(remote, name, sizes[name])
-            if whole is None:  # no GSP, or a capped answer: by parts of one page each
-                whole = _by_parts(remote, name, sizes[name])
-            quads += whole
-            report.graphs[name] = len(whole) // 2
-            continue
-        got: dict[str, int] = dict.fromkeys(group, 0)
-        graphs_in = " ".join(f"<{check_iri(g)}>" for g in group)
-        result = remote.query(
-            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {graphs_in} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-            need={"g": "uri", **TRIPLE},
-        )
-        assert not isinstance(result, bool)
-        for row in result:
-            g, s, p, o = row["g"], row["s"], row["p"], row["o"]
-            assert isinstance(g, ox.NamedNode)
-            assert isinstance(p, ox.NamedNode)
-            assert isinstance(s, ox.NamedNode | ox.BlankNode)
-            assert o is not None
-            if g.value not in got:
-                raise bad_response(remote.location, f"rows of {len(got)} graph(s)", f"<{g.value}>")
-            quads += [ox.Quad(s, p, o, g), ox.Quad(s, p, o, ox.DefaultGraph())]
-            got[g.value] += 1
-        for name in group:
-            if got[name] != sizes[name]:
-                raise StoreError(
-                    f"graph <{name}>: {got[name]} of {sizes[name]} triples came back",
-                    code="truncated-result",
-                    hint="the server caps results; use a smaller --page-size",
-                )
-        report.graphs.update(got)
-    kg.store.extend(quads)
-    if kg.path is not None:
-        kg.store.flush()
-    return report
-
-
-def _gsp_get(remote: RemoteGraph, name: str, size: int) -> list[ox.Quad] | None:
-    """A graph read by GSP GET as quads (named + default), or None where GSP is absent or
-    the answer is short (a capped server: the caller reads it in SELECT pages instead)."""
-    if remote.client.endpoints.gsp is None:
-        return None
-    try:
-        data = remote.client.gsp("GET", name)
-    except HttpError as exc:
-        if exc.status in (404, 405, 406, 415, 501):
-            return None
-        raise
-    triples = ntriples(data, remote.client.endpoints.gsp)
-    if len(triples) != size:
-        return None
-    graph = ox.NamedNode(name)
-    return [
-        ox.Quad(t.subject, t.predicate, t.object, g)
-        for t in triples
-        for g in (graph, ox.DefaultGraph())
-    ]
-
-
-def _by_parts(remote: RemoteGraph, name: str, size: int, prefix: str = "") -> list[ox.Quad]:
-    """A big graph read in parts small enough for one request each, whatever the server's
-    row cap: triples split by the leading hex digits of the MD5 of their text, recursively.
-    No OFFSET (Virtuoso refuses sorted windows past its cap: SR353).
-
-    Raises:
-        StoreError: a part came back short of its count.
-    """
-    key = 'CONCAT(COALESCE(STR(?s), ""), " ", STR(?p), " ", COALESCE(STR(?o), ""))'
-    part = f'FILTER(STRSTARTS(MD5({key}), "{prefix}"))'
-    where = f"WHERE {{ GRAPH <{check_iri(name)}> {{ ?s ?p ?o }} {part} }}"
-    if prefix:
-        rows = remote.client.query_json(
-            PROLOGUE + f"SELECT (COUNT(*) AS ?n) {where}", need=COUNT, rows=1
-        )
-        size = int(rows["results"]["bindings"][0]["n"]["value"])
-    if size > remote.page_size and len(prefix) < 4:
-        return [
-            q for digit in "0123456789abcdef" for q in _by_parts(remote, name, 0, prefix + digit)
-        ]
-    if size == 0:
-        return []
-    answer = remote.client.query_json(PROLOGUE + f"SELECT ?s ?p ?o {where}", need=TRIPLE)
-    rows = answer["results"]["bindings"]
-    if len(rows) != size:
-        raise StoreError(
-            f"graph <{name}>: {len(rows)} of {size} triples came back",
-            code="truncated-result",
-            hint="the server caps results below --page-size; use a smaller one",
-        )
-    graph = ox.NamedNode(name)
-    quads = []
-    for row in rows:
-        s, p, o = _terms(row, ["s", "p", "o"], remote.location).values()
-        assert isinstance(s, ox.NamedNode | ox.BlankNode)
-        assert isinstance(p, ox.NamedNode)
-        assert o is not None
-        quads += [ox.Quad(s, p, o, graph), ox.Quad(s, p, o, ox.DefaultGraph())]
-    return quads
-
-
-def _groups(names: list[str], sizes: dict[str, int], page: int) -> Iterator[list[str]]:
-    """Graphs in groups of at most ``page`` triples (a bigger graph alone)."""
-    group: list[str] = []
-    total = 0
-    for name in names:
-        if group and total + sizes[name] > page:
-            yield group
-            group, total = [], 0
-        group.append(name)
-        total += sizes[name]
-    if group:
-        yield group

@@ -20,21 +20,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from triplehelix.data.iris import Minter
 from triplehelix.data.loader import RecordSet
 from triplehelix.data.models import Document, SourceRecord, record_key
-from triplehelix.errors import Problem
+from triplehelix.graph.store.report import Conflict
 from triplehelix.ontology import shapes_graph
 from triplehelix.ontology.namespace import GRAPH_META
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.retract import LocalTarget
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = [
     "Conflict",
@@ -50,42 +49,11 @@ PART_OF = "http://purl.org/dc/terms/isPartOf"
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
 FOUNDING = "https://schema.org/foundingDate"
 Val = tuple[str, str]  # a value and its language tag ("" if none)
+Select = Callable[[str], Iterable[Any]]
+"""A SELECT's rows of terms (indexed by variable name): a scratch store's or a ``Store``'s."""
 CHUNK = 2_000
 SHOWN = 20
 _SH = "http://www.w3.org/ns/shacl#"
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """One IRI with different values for one property from two sources."""
-
-    iri: str
-    prop: str
-    lang: str
-    new: tuple[str, ...]
-    source: str  # the source being loaded
-    old: tuple[str, ...]
-    other: str  # the source that already says otherwise
-    line: int | None = None
-
-    def __str__(self) -> str:
-        tag = f"@{self.lang}" if self.lang else ""
-        return (
-            f"{self.iri} {_short(self.prop)}{tag}: {' | '.join(self.new)} ({self.source}) "
-            f"≠ {' | '.join(self.old)} ({self.other})"
-        )
-
-    def problem(self) -> Problem:
-        """The conflict as a problem of the source being loaded (``--strict``)."""
-        tag = f"@{self.lang}" if self.lang else ""
-        return Problem(
-            self.source,
-            self.line,
-            _short(self.prop) + tag,
-            "conflicting-value",
-            f"the value {self.other} states for {self.iri}: {' | '.join(self.old)}",
-            " | ".join(self.new),
-        )
 
 
 @cache
@@ -118,7 +86,7 @@ def functional_properties() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
 
 
 def records_conflicts(
-    kg: LocalTarget,
+    kg: Store,
     rs: RecordSet,
     keep: list[int],
     minter: Minter,
@@ -147,26 +115,25 @@ def records_conflicts(
     return find_conflicts(kg, [emit(picked)], ours, suspects)
 
 
-def _overlap(kg: LocalTarget, sources: dict[str, set[str]], ours: set[str]) -> set[str]:
+def _overlap(kg: Store, sources: dict[str, set[str]], ours: set[str]) -> set[str]:
     """IRIs stated by two sources of this load, or by a source in the store not ``ours``."""
     out = {s for s, names in sources.items() if len(names) > 1}
     rest = sorted(s for s in sources if s and s not in out)
     skip = " ".join(f"<{d}>" for d in sorted(ours))
     for chunk in _chunks(rest):
         bound = " ".join(f"<{s}>" for s in chunk)
-        result = kg.store.query(
+        result = kg.rows(
             f"""SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {bound} }}
               GRAPH ?g {{ ?s a ?c }} GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> ?doc }}
               FILTER(?doc NOT IN ({skip.replace("> <", ">, <")}))
             }}"""
         )
-        assert isinstance(result, ox.QuerySolutions)
-        out.update(row["s"].value for row in result)
+        out.update(str(row["s"]) for row in result)
     return out
 
 
 def find_conflicts(
-    kg: LocalTarget,
+    kg: Store,
     nquads: Iterable[str],
     ours: set[str] | None = None,
     subjects: set[str] | None = None,
@@ -179,18 +146,24 @@ def find_conflicts(
     scratch = ox.Store()
     for text in nquads:
         scratch.load(text, ox.RdfFormat.N_QUADS)
+
+    def in_scratch(query: str) -> Iterable[Any]:
+        result = scratch.query(query)
+        assert isinstance(result, ox.QuerySolutions)
+        return result
+
     props = functional_properties()
-    new_rows = _rows(scratch, props, None, subjects)
+    new_rows = _rows(in_scratch, props, None, subjects)
     if not new_rows:
         return []
-    new_types = _types(scratch, None)
+    new_types = _types(in_scratch, None)
     ours = {d.value for d in _docs(scratch)} | (ours or set())
     targets = sorted({s for s, _, _, _ in new_rows})
-    old_rows = _rows(kg.store, props, targets, None)
-    old_types = _types(kg.store, targets)
+    old_rows = _rows(kg.solutions, props, targets, None)
+    old_types = _types(kg.solutions, targets)
     org_classes = _org_classes(kg)
-    new_sources = _sources_of(scratch, {r[3] for r in new_rows})
-    old_sources = _sources_of(kg.store, {r[3] for r in old_rows})
+    new_sources = _sources_of(in_scratch, {r[3] for r in new_rows})
+    old_sources = _sources_of(kg.solutions, {r[3] for r in old_rows})
     out: list[Conflict] = []
     for prop, classes, per_lang in props:
         new = _values(new_rows, new_sources, prop, classes, new_types, frozenset())
@@ -207,7 +180,7 @@ Row = tuple[str, str, Val, str]  # subject, property, value, graph
 
 
 def _rows(
-    store: ox.Store,
+    select: Select,
     props: tuple[tuple[str, tuple[str, ...], bool], ...],
     subjects: list[str] | None,
     keep: set[str] | None,
@@ -231,9 +204,7 @@ def _rows(
         ]
     out: list[Row] = []
     for query in queries:
-        result = store.query(query)
-        assert isinstance(result, ox.QuerySolutions)
-        for row in result:
+        for row in select(query):
             s, p = row["s"].value, row["p"].value
             if p in wanted and (keep is None or s in keep):
                 o = row["o"]
@@ -242,31 +213,29 @@ def _rows(
     return out
 
 
-def _types(store: ox.Store, subjects: list[str] | None) -> dict[str, set[str]]:
+def _types(select: Select, subjects: list[str] | None) -> dict[str, set[str]]:
     """The classes of some subjects (of all, if None): one query per chunk."""
     out: dict[str, set[str]] = defaultdict(set)
     for chunk in [None] if subjects is None else _chunks(subjects):
         bound = "" if chunk is None else "VALUES ?s { " + " ".join(f"<{s}>" for s in chunk) + " }"
-        result = store.query(f"SELECT DISTINCT ?s ?c WHERE {{ {bound} ?s a ?c }}")
-        assert isinstance(result, ox.QuerySolutions)
-        for row in result:
+        for row in select(f"SELECT DISTINCT ?s ?c WHERE {{ {bound} ?s a ?c }}"):
             out[row["s"].value].add(row["c"].value)
     return out
 
 
-def _sources_of(store: ox.Store, graphs: set[str]) -> dict[str, tuple[str, str]]:
+def _sources_of(select: Select, graphs: set[str]) -> dict[str, tuple[str, str]]:
     """Graph → (its source document, that document's name as loaded, else its IRI)."""
-    meta = ox.NamedNode(str(GRAPH_META))
     out: dict[str, tuple[str, str]] = {}
-    names: dict[str, str] = {}
-    for g in graphs:
-        for q in store.quads_for_pattern(ox.NamedNode(g), ox.NamedNode(PART_OF), None, meta):
-            doc = q.object.value  # type: ignore[union-attr]
-            if doc not in names:
-                ids = store.quads_for_pattern(q.object, ox.NamedNode(IDENTIFIER), None, meta)  # type: ignore[arg-type]
-                names[doc] = next((i.object.value for i in ids), doc)  # type: ignore[union-attr]
-            out[g] = (doc, names[doc])
-            break
+    for chunk in _chunks(sorted(graphs)):
+        bound = " ".join(f"<{g}>" for g in chunk)
+        found = select(
+            f"SELECT ?g ?doc ?name WHERE {{ VALUES ?g {{ {bound} }} GRAPH <{GRAPH_META}> {{ "
+            f"?g <{PART_OF}> ?doc OPTIONAL {{ ?doc <{IDENTIFIER}> ?name }} }} }}"
+        )
+        for row in found:
+            doc, name = row["doc"].value, row["name"]
+            if row["g"].value not in out or name is not None:
+                out[row["g"].value] = (doc, doc if name is None else name.value)
     return out
 
 
@@ -342,11 +311,11 @@ def _only(
     return out
 
 
-def _org_classes(kg: LocalTarget) -> set[str]:
+def _org_classes(kg: Store) -> set[str]:
     sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-    result = kg.store.query(f"SELECT ?c WHERE {{ ?c <{sub}>+ <{TH}Organization> }}")
-    assert isinstance(result, ox.QuerySolutions)
-    return {row["c"].value for row in result}
+    return {
+        str(row["c"]) for row in kg.rows(f"SELECT ?c WHERE {{ ?c <{sub}>+ <{TH}Organization> }}")
+    }
 
 
 def _docs(store: ox.Store) -> set[ox.NamedNode]:
@@ -366,19 +335,6 @@ def _line(graph: str) -> int | None:
         if tail.startswith(unit) and tail[len(unit) :].isdigit():
             return int(tail[len(unit) :])
     return None
-
-
-def _short(prop: str) -> str:
-    for ns, prefix in (
-        (TH, "th:"),
-        ("http://www.w3.org/2004/02/skos/core#", "skos:"),
-        ("https://schema.org/", "schema:"),
-        ("http://purl.org/dc/terms/", "dcterms:"),
-        (RDF_TYPE, "a"),
-    ):
-        if prop.startswith(ns):
-            return prefix + prop[len(ns) :]
-    return f"<{prop}>"
 
 
 def summary(conflicts: list[Conflict], shown: int = SHOWN) -> list[str]:

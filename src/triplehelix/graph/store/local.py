@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -24,46 +24,45 @@ from triplehelix.data.iris import BASE, Minter
 from triplehelix.data.loader import RecordSet, gc_paused, load_records, seed_path
 from triplehelix.errors import InvalidDataError, QueryError, StoreError
 from triplehelix.graph.rdf.formats import xml_safe
+from triplehelix.graph.rdf.jsonld import write_jsonld
 from triplehelix.graph.rdf.mapping import build_nquads, run_key
-from triplehelix.graph.rdf.terms import literal
+from triplehelix.graph.rdf.values import Bindings, Row, to_python, values_block
 from triplehelix.graph.store.bulk import interrupted, recover
-from triplehelix.graph.store.conflicts import Conflict, records_conflicts
+from triplehelix.graph.store.conflicts import records_conflicts
 from triplehelix.graph.store.rdf_files import in_union, rdf_file_nquads
+from triplehelix.graph.store.report import LoadReport
 from triplehelix.graph.store.retract import drop_source
 from triplehelix.graph.store.sources import drop_changed, find_source, has_run, sort_sources
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
-__all__ = ["RDF_FORMATS", "KnowledgeGraph", "LoadReport", "Row"]
+if TYPE_CHECKING:
+    from triplehelix.graph.store.protocol import Store
+
+__all__ = ["RDF_FORMATS", "KnowledgeGraph", "LoadReport", "LocalSolutions", "LocalStore", "Row"]
 
 INFRASTRUCTURE = {str(GRAPH_ONTOLOGY), str(GRAPH_VOCAB)}
-Row = dict[str, Any]
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-@dataclass(frozen=True, slots=True)
-class LoadReport:
-    """What a load did."""
+class LocalSolutions:
+    """A SELECT answer of the embedded store, read lazily (``graph.store.protocol.Solutions``)."""
 
-    records: int
-    rdf_files: int
-    quads_before: int
-    quads_after: int
-    graphs: int
-    run: str
-    moved: dict[str, str] = field(default_factory=dict)
-    """Sources skipped: already loaded under another name (name → that document)."""
-    conflicts: list[Conflict] = field(default_factory=list)
-    """Values that other sources state otherwise (``graph.conflicts``)."""
+    def __init__(self, result: ox.QuerySolutions) -> None:
+        self.result = result
+        self.variables = [v.value for v in result.variables]
 
-    @property
-    def added(self) -> int:
-        """Quads that were not in the store before."""
-        return self.quads_after - self.quads_before
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        names = self.variables
+        for solution in self.result:
+            yield {n: solution[n] for n in names}
+
+    def to_json(self) -> bytes:
+        """SPARQL 1.1 Query Results JSON, written by Oxigraph."""
+        return self.result.serialize(format=ox.QueryResultsFormat.JSON) or b""
 
 
-class KnowledgeGraph:
-    """An Oxigraph store with the triplehelix ontology loaded.
+class LocalStore:
+    """An Oxigraph store with the triplehelix ontology loaded (a ``Store``).
 
     Args:
         path: a folder for an on-disk store (created if missing), or None for memory.
@@ -115,7 +114,7 @@ class KnowledgeGraph:
             )
 
     @classmethod
-    def seed(cls) -> KnowledgeGraph:
+    def seed(cls) -> LocalStore:
         """An in-memory graph of the bundled seed world (EKTU, TSUC, PECA…)."""
         kg = cls()
         kg.load(load_records([seed_path()]))
@@ -205,12 +204,43 @@ class KnowledgeGraph:
             self.store.flush()
         return before - len(self.store)
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update."""
-        self.store.update(sparql)
-
     def _has_run(self, rs: RecordSet, base: str) -> bool:
         return has_run(self, f"{base}id/run/{run_key(rs.files)}")
+
+    def write_sources(self, rs: RecordSet, *, strict: bool = False) -> LoadReport:
+        """Write validated records as sources (``load``)."""
+        return self.load(rs, strict=strict)
+
+    def drop_sources(self, docs: Iterable[str]) -> int:
+        """Remove sources by their document IRIs (``graph.store.retract``); quads removed."""
+        before = len(self.store)
+        for doc in docs:
+            drop_source(self, doc)
+        removed = before - len(self.store)
+        if self.path is not None:
+            self.store.flush()
+        return removed
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update with the project prefixes declared.
+
+        Raises:
+            StoreError: the store is open read-only (``read-only-store``).
+            SyntaxError, OSError: from Oxigraph (``graph.query.run`` words them).
+        """
+        if self.read_only:
+            raise StoreError(
+                f"{self.location}: the store is open read-only", code="read-only-store"
+            )
+        self.store.update(sparql, prefixes=PREFIXES)
+        if self.path is not None:
+            self.store.flush()
+
+    def write_nquads(self, data: str | bytes) -> None:
+        """Add N-Quads as they are, in one transaction (the caller writes the union)."""
+        self.store.load(data, ox.RdfFormat.N_QUADS)
+        if self.path is not None:
+            self.store.flush()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -219,20 +249,26 @@ class KnowledgeGraph:
         """Where the graph is: its folder, or ``memory``."""
         return str(self.path) if self.path is not None else "memory"
 
+    @property
+    def writable(self) -> bool:
+        """Whether the store was opened for writing."""
+        return not self.read_only
+
     def __len__(self) -> int:
         return len(self.store)
 
-    def query(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> Any:
-        """Run SPARQL over the union of all graphs with the project prefixes declared.
+    def query(self, sparql: str, bindings: Bindings | None = None) -> Any:
+        """Run SPARQL over the union of all graphs with the project prefixes declared:
+        pyoxigraph's own result (solutions, a boolean or triples).
 
         ``bindings`` are IRIs (``http…``) or integers/strings, added as a ``VALUES`` block
         after the query, never pasted into patterns.
 
         Raises:
-            QueryError: the query does not parse or fails.
+            QueryError: the query does not parse (``query-syntax``) or fails.
         """
         if bindings:
-            sparql = sparql + "\n" + _values(bindings)
+            sparql = sparql + "\n" + values_block(bindings)
         try:
             return self.store.query(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -243,15 +279,40 @@ class KnowledgeGraph:
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"query failed: {_first_line(exc)}") from exc
 
-    def select(self, sparql: str, bindings: Mapping[str, str | int] | None = None) -> list[Row]:
-        """SELECT rows as dicts of Python values (str, int, Decimal, bool; None if unbound)."""
+    def solutions(self, sparql: str) -> LocalSolutions:
+        """A SELECT answer as typed terms, read lazily."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("solutions() needs a SELECT query", code="not-select")
+        return LocalSolutions(result)
+
+    def rows(self, sparql: str, bindings: Bindings | None = None) -> Iterator[Row]:
+        """SELECT rows as dicts of Python values, streamed from Oxigraph's solutions."""
         result = self.query(sparql, bindings)
         names = [v.value for v in result.variables]
-        return [{n: to_python(sol[n]) for n in names} for sol in result]
+        for sol in result:
+            yield {n: to_python(sol[n]) for n in names}
 
-    def ask(self, sparql: str) -> bool:
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
+        """SELECT rows as dicts of Python values (str, int, Decimal, bool; None if unbound)."""
+        return list(self.rows(sparql, bindings))
+
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         """Answer of an ASK query."""
-        return bool(self.query(sparql))
+        return bool(self.query(sparql, bindings))
+
+    def construct(self, sparql: str) -> Iterator[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("construct() needs a CONSTRUCT or DESCRIBE query", code="not-graph")
+        return iter(result)
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """The quads of one named graph, or of every named graph."""
+        if graph is not None:
+            return self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def count_of(self, cls: str) -> int:
         """Number of distinct instances of a class (prefixed name or IRI)."""
@@ -265,24 +326,23 @@ class KnowledgeGraph:
             str(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)
         )
 
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples in each named graph (one query)."""
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {str(r["g"]): int(r["n"]) for r in sorted(rows, key=lambda r: str(r["g"]))}
+
     def dump(self, fmt: str, out: IO[bytes], *, with_ontology: bool = False) -> None:
         """Serialise the store (``nq``/``trig``/``jsonld`` keep the graphs; others merge them).
 
-        JSON-LD is compacted with the bundled ``@context`` (``graph.jsonld``).
+        JSON-LD is compacted with the bundled ``@context`` (``graph.rdf.jsonld``).
 
         The ontology and vocabulary graphs are left out unless ``with_ontology``.
         """
         keep = [g for g in self.graph_names() if with_ontology or g not in INFRASTRUCTURE]
         if fmt == "jsonld":
-            from triplehelix.graph.rdf.jsonld import write_jsonld
-
-            write_jsonld(self.store, keep, out)
+            write_jsonld(self.quads, keep, out)
         elif fmt in QUAD_FORMATS:
-            quads: Iterable[ox.Quad] = (
-                q
-                for g in keep
-                for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-            )
+            quads: Iterable[ox.Quad] = (q for g in keep for q in self.quads(g))
             ox.serialize(quads, out, RDF_FORMATS[fmt], prefixes=PREFIXES)
         else:
             triples = self._merged(keep)
@@ -345,14 +405,24 @@ class KnowledgeGraph:
         if created is not None:
             shutil.rmtree(created, ignore_errors=True)
 
-    def __enter__(self) -> KnowledgeGraph:
+    def __enter__(self) -> LocalStore:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None = None,
+        tb: TracebackType | None = None,
+    ) -> None:
         if exc_type is not None and self.created is not None:
             self._discard()
         else:
             self.close()
+
+
+KnowledgeGraph = LocalStore
+"""The name the README, the docs and earlier releases use for ``LocalStore``."""
+_CHECK: type[Store] = LocalStore  # mypy: LocalStore implements the Store protocol
 
 
 def _check_store_folder(path: Path) -> Path | None:
@@ -380,40 +450,6 @@ def _check_store_folder(path: Path) -> Path | None:
             )
         return None
     return path
-
-
-def to_python(term: Any) -> Any:
-    """A pyoxigraph term as a plain Python value (IRIs and strings as str)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value
-        if dtype.endswith(("#integer", "#int", "#long")):
-            return int(term.value)
-        if dtype.endswith("#decimal"):
-            from decimal import Decimal
-
-            return Decimal(term.value)
-        if dtype.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    return term.value
-
-
-def _values(bindings: Mapping[str, str | int]) -> str:
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(_term(v) for v in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
-
-
-def _term(value: str | int) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if value.startswith(("http://", "https://")) and not any(c in value for c in '<>"{}|^`\\ \n'):
-        return f"<{value}>"
-    return literal(value)
 
 
 def _now() -> str:

@@ -24,7 +24,11 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
-    """An RDF file as N-Quads: triples in the file's own source graph, quads as they are."""
+    """An RDF file as N-Quads: triples in the file's own source graph, quads as they are.
+
+    Raises:
+        InvalidDataError: the file does not parse (``malformed-rdf``).
+    """
     doc = minter.file_document(src.name)
     graph = ox.NamedNode(f"{doc}/content")
     fmt = RDF_FORMATS[src.fmt]
@@ -67,5 +71,10 @@ def rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:
 
 
 def in_union(quad: ox.Quad) -> ox.Quad:
-    """The quad's triple in the default graph, which holds the union of all graphs."""
+    """The quad's triple in the default graph, which holds the union of all graphs.
+
+    >>> s, p, g = ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:g")
+    >>> in_union(ox.Quad(s, p, ox.Literal("o"), g)).graph_name
+    <DefaultGraph>
+    """
     return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from triplehelix.errors import QueryError
 from triplehelix.graph.rdf.terms import literal
+from triplehelix.graph.store.protocol import Store
 from triplehelix.ontology.namespace import GRAPH_META, TH
 
 __all__ = [
@@ -77,8 +78,9 @@ class Target(Updatable, Protocol):
         """An ASK answer."""
 
 
-class LocalTarget(Target, Protocol):
-    """An embedded store: the rule's needs, plus the Oxigraph store and its folder."""
+class LocalTarget(Store, Protocol):
+    """An embedded store: a ``Store``, plus the Oxigraph store and its folder (what the
+    bulk loader writes through)."""
 
     store: ox.Store
     path: Path | None

@@ -17,6 +17,7 @@ drops them before they are written again (``replace_documents``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from triplehelix.data.iris import Minter
 from triplehelix.data.sources import base_name, normal_name
@@ -24,6 +25,9 @@ from triplehelix.errors import StoreError, UsageError
 from triplehelix.graph.rdf.terms import literal
 from triplehelix.graph.store.retract import Target, drop_source
 from triplehelix.ontology.namespace import GRAPH_META
+
+if TYPE_CHECKING:
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = [
     "Sorted",
@@ -58,7 +62,7 @@ class Sorted:
     moved: dict[str, str] = field(default_factory=dict)
 
 
-def sort_sources(kg: Target, files: dict[str, str], minter: Minter) -> Sorted:
+def sort_sources(kg: Store, files: dict[str, str], minter: Minter) -> Sorted:
     """Sort record files (name → SHA-256) by what the store holds of them."""
     out = Sorted()
     for name, sha in files.items():
@@ -74,7 +78,7 @@ def sort_sources(kg: Target, files: dict[str, str], minter: Minter) -> Sorted:
 
 
 def drop_changed(
-    kg: Target, found: Sorted, minter: Minter, *, union: str | None = None
+    kg: Store, found: Sorted, minter: Minter, *, union: str | None = None
 ) -> list[str]:
     """Drop the sources ``sort_sources`` found changed, before they are written again.
 
@@ -85,7 +89,7 @@ def drop_changed(
     return [g for doc in docs for g in drop_source(kg, doc, union=union)]
 
 
-def loaded_elsewhere(kg: Target, doc: str, name: str, sha: str) -> str | None:
+def loaded_elsewhere(kg: Store, doc: str, name: str, sha: str) -> str | None:
     """Another source document with the same base name and the same bytes, if any.
 
     A moved or renamed file, or a store written before source names had folders (when
@@ -101,7 +105,7 @@ def loaded_elsewhere(kg: Target, doc: str, name: str, sha: str) -> str | None:
     return str(rows[0]["doc"]) if rows else None
 
 
-def find_source(kg: Target, given: str, minter: Minter) -> str:
+def find_source(kg: Store, given: str, minter: Minter) -> str:
     """The document of a source to unload: a document IRI, a name as loaded
     (``a/organisations.csv``), or a bare base name that matches exactly one source.
 
@@ -137,7 +141,7 @@ def find_source(kg: Target, given: str, minter: Minter) -> str:
     )
 
 
-def _by_base_name(kg: Target, base: str) -> list[tuple[str, str | None]]:
+def _by_base_name(kg: Store, base: str) -> list[tuple[str, str | None]]:
     rows = kg.select(
         f"""SELECT DISTINCT ?doc ?name WHERE {{ GRAPH <{GRAPH_META}> {{
           ?doc <{TITLE}> ?title . FILTER(STR(?title) = {literal(base)})
@@ -148,7 +152,7 @@ def _by_base_name(kg: Target, base: str) -> list[tuple[str, str | None]]:
     return [(str(r["doc"]), r["name"]) for r in rows]
 
 
-def _has_source(kg: Target, doc: str) -> bool:
+def _has_source(kg: Store, doc: str) -> bool:
     if any(c in doc for c in '<>"{}|^`\\ \n'):
         return False
     return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ ?g <{PART_OF}> <{doc}> }} }}")

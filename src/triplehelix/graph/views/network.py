@@ -32,7 +32,7 @@ from triplehelix.ontology.report import qname
 if TYPE_CHECKING:
     import networkx as nx
 
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = [
     "Filters",
@@ -178,7 +178,7 @@ NodeTable = dict[str, dict[str, Any]]
 """Node IRI → attributes, as ``node_table`` returns it; the views take one to share it."""
 
 
-def node_table(kg: KnowledgeGraph) -> NodeTable:
+def node_table(kg: Store) -> NodeTable:
     """Attributes of every typed node: label, kind, helix, spheres, country, start, end."""
     out: dict[str, dict[str, Any]] = {}
     for row in kg.select(NODES):
@@ -210,7 +210,7 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDiGraph:
+def full_graph(kg: Store, nodes: NodeTable | None = None) -> nx.MultiDiGraph:
     """Every typed instance and every IRI-valued link between two of them.
 
     >>> from triplehelix.graph.store.local import KnowledgeGraph
@@ -231,7 +231,7 @@ def full_graph(kg: KnowledgeGraph, nodes: NodeTable | None = None) -> nx.MultiDi
 
 
 def bipartite_graph(
-    kg: KnowledgeGraph, filters: Filters | None = None, nodes: NodeTable | None = None
+    kg: Store, filters: Filters | None = None, nodes: NodeTable | None = None
 ) -> nx.Graph:
     """Organisations and the activities they took part in, one edge per pair.
 
@@ -265,7 +265,7 @@ def _years(start: int | None, end: int | None) -> str:
 
 
 def coparticipation_graph(
-    kg: KnowledgeGraph, filters: Filters | None = None, nodes: NodeTable | None = None
+    kg: Store, filters: Filters | None = None, nodes: NodeTable | None = None
 ) -> nx.Graph:
     """Organisation–organisation graph; ``weight`` = number of shared activities.
 
@@ -304,7 +304,7 @@ def coparticipation_graph(
 
 
 def kept_participations(
-    kg: KnowledgeGraph,
+    kg: Store,
     filters: Filters,
     nodes: dict[str, dict[str, Any]] | None = None,
     *,
@@ -365,13 +365,13 @@ SELECT ?r WHERE { ?r skos:inScheme <https://w3id.org/triplehelix/vocab/role/sche
 """
 
 
-def _activities_in(kg: KnowledgeGraph, query: str, targets: set[str] | None) -> set[str] | None:
+def _activities_in(kg: Store, query: str, targets: set[str] | None) -> set[str] | None:
     if targets is None:
         return None
     return {row["activity"] for row in kg.select(query) if row["target"] in targets}
 
 
-def _resolve_sectors(kg: KnowledgeGraph, names: tuple[str, ...]) -> set[str] | None:
+def _resolve_sectors(kg: Store, names: tuple[str, ...]) -> set[str] | None:
     if not names:
         return None
     known: dict[str, str] = {}
@@ -407,7 +407,7 @@ def _lookup(name: str, known: dict[str, str], what: str) -> str:
         ) from None
 
 
-def _check_values(kg: KnowledgeGraph, filters: Filters) -> None:
+def _check_values(kg: Store, filters: Filters) -> None:
     for sphere in filters.spheres:
         if sphere not in SPHERE_ORDER[:-1]:
             raise UsageError(

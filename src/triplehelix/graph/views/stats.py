@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triplehelix.data.types import alpha2
+from triplehelix.graph.store.local import LocalStore
 from triplehelix.ontology.namespace import GRAPH_META, GRAPH_ONTOLOGY, GRAPH_VOCAB
 
 if TYPE_CHECKING:
-    from triplehelix.graph.store.local import KnowledgeGraph
+    from triplehelix.graph.store.protocol import Store
 
 __all__ = ["Stats", "collect_stats"]
 
@@ -84,7 +85,7 @@ class Stats:
         }
 
 
-def collect_stats(kg: KnowledgeGraph) -> Stats:
+def collect_stats(kg: Store) -> Stats:
     """Count a store's contents.
 
     >>> from triplehelix.graph.store.local import KnowledgeGraph
@@ -104,7 +105,8 @@ def collect_stats(kg: KnowledgeGraph) -> Stats:
     for name in kg.graph_names():
         key = infrastructure.get(name, "source records")
         graphs[key] += 1
-    size = _folder_size(kg.path) if kg.path is not None else None
+    path = kg.path if isinstance(kg, LocalStore) else None
+    size = _folder_size(path) if path is not None else None
     return Stats(
         len(kg),
         by_class,
@@ -119,7 +121,7 @@ def collect_stats(kg: KnowledgeGraph) -> Stats:
     )
 
 
-def _count(kg: KnowledgeGraph, sparql: str) -> int:
+def _count(kg: Store, sparql: str) -> int:
     rows = kg.select(sparql)
     return int(rows[0]["n"] or 0) if rows else 0
 

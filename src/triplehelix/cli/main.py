@@ -125,9 +125,9 @@ COMMANDS: dict[str, Lazy] = {
         "triplehelix.cli.records",
         "unload",
         "Remove one source (an input file, named as it was loaded: a/organisations.csv, its "
-        "document IRI, or its base name if only one source has it) from an on-disk store: its "
-        "named graphs, its provenance, and every fact in the default graph that no other "
-        "source states.",
+        "document IRI, or its base name if only one source has it) from a store folder or a "
+        "SPARQL server: its named graphs, its provenance, and every fact in the default graph "
+        "that no other source states.",
     ),
     "validate": Lazy(
         "triplehelix.cli.records",

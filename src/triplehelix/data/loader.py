@@ -28,7 +28,7 @@ from triplehelix.data.readers import RDF_SUFFIXES, RawRecord, SourceFile, expand
 from triplehelix.data.types import RefTo, expected_of
 from triplehelix.errors import InvalidDataError, Problem
 
-__all__ = ["Located", "RecordSet", "gc_paused", "load_records", "validate_raw"]
+__all__ = ["Located", "RecordSet", "gc_paused", "load_records", "ref_fields", "validate_raw"]
 
 LIST_SEPARATOR = "|"
 
@@ -280,7 +280,7 @@ def _list_fields(model: type[BaseModel]) -> frozenset[str]:
 
 
 @cache
-def _ref_fields(model: type[BaseModel]) -> dict[str, tuple[str, ...]]:
+def ref_fields(model: type[BaseModel]) -> dict[str, tuple[str, ...]]:
     """Field name → kinds it may refer to, read from the ``RefTo`` markers."""
     out: dict[str, tuple[str, ...]] = {}
     for name, info in model.model_fields.items():
@@ -322,7 +322,7 @@ def cross_check(records: list[Record], where: list[Located]) -> Iterator[Problem
         if rec.id is not None:
             kinds[rec.id] = str(getattr(rec, "kind", ""))
     for rec, loc in zip(records, where, strict=True):
-        for name, allowed in _ref_fields(type(rec)).items():
+        for name, allowed in ref_fields(type(rec)).items():
             value = getattr(rec, name)
             refs = value if isinstance(value, list) else [value] if value is not None else []
             for i, ref in enumerate(refs):

@@ -17,7 +17,7 @@ to find duplicates, and the distinct ids they refer to, checked once every entit
 
 from __future__ import annotations
 
-from triplehelix.data.loader import Located, _ref_fields
+from triplehelix.data.loader import Located, ref_fields
 from triplehelix.data.models import BUILTIN_SECTORS, Record, record_key
 from triplehelix.errors import Problem
 
@@ -46,7 +46,7 @@ class RefIndex:
                 )
             ]
         self.keys[key] = loc
-        for name, allowed in _ref_fields(type(rec)).items():
+        for name, allowed in ref_fields(type(rec)).items():
             value = getattr(rec, name)
             for ref in value if isinstance(value, list) else [value] if value else []:
                 if not ref.startswith(("http://", "https://")):

@@ -42,6 +42,7 @@ __all__ = [
     "Year",
     "alpha2",
     "alpha3",
+    "countries",
     "country_name",
     "date_precision",
     "date_year",
@@ -56,7 +57,12 @@ STRICT = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defe
 
 
 @cache
-def _countries() -> dict[str, tuple[str, str]]:
+def countries() -> dict[str, tuple[str, str]]:
+    """ISO 3166-1 alpha-2 code → (alpha-3 code, English name), read once.
+
+    >>> countries()["KZ"]
+    ('KAZ', 'Kazakhstan')
+    """
     text = files("triplehelix.data").joinpath("iso3166.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return {r["alpha2"]: (r["alpha3"], r["name"]) for r in rows}
@@ -74,12 +80,12 @@ def alpha3(code: str) -> str:
     >>> alpha3("KZ")
     'KAZ'
     """
-    return _countries()[code][0]
+    return countries()[code][0]
 
 
 @cache
 def _alpha2_of() -> dict[str, str]:
-    return {a3: a2 for a2, (a3, _name) in _countries().items()}
+    return {a3: a2 for a2, (a3, _name) in countries().items()}
 
 
 def alpha2(code3: str) -> str | None:
@@ -97,12 +103,12 @@ def country_name(code: str) -> str:
     >>> country_name("TJ")
     'Tajikistan'
     """
-    return _countries()[code][1]
+    return countries()[code][1]
 
 
 def _check_country(value: str) -> str:
     code = value.upper()
-    if code not in _countries():
+    if code not in countries():
         raise ValueError("an ISO 3166-1 alpha-2 country code such as KZ, TJ or DE")
     return code
 

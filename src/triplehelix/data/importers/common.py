@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from triplehelix.data.files import read_regular
 from triplehelix.data.loader import Located, RecordSet
 from triplehelix.data.models import Document, Record, SourceRecord, record_key
-from triplehelix.data.types import _countries, expected_of
+from triplehelix.data.types import countries, expected_of
 from triplehelix.errors import InputError, InvalidDataError, Problem
 
 __all__ = ["Collector", "CsvRow", "cordis_country", "read_csv_rows"]
@@ -86,7 +86,7 @@ def read_csv_rows(path: Path) -> tuple[list[str], Iterator[CsvRow], str]:
 def _cordis_countries() -> dict[str, str | None]:
     text = files("triplehelix.data.importers").joinpath("cordisref-countries-en.csv")
     out: dict[str, str | None] = {}
-    iso = _countries()
+    iso = countries()
     for row in csv.DictReader(io.StringIO(text.read_text(encoding="utf-8")), delimiter=";"):
         code = row["isoCode"] if row["isoCode"] != "NULL" else row["euCode"]
         out[row["euCode"]] = code if code in iso else None
@@ -105,7 +105,7 @@ def cordis_country(code: str) -> str | None:
     table = _cordis_countries()
     if code in table:
         return table[code]
-    return code if code in _countries() else None
+    return code if code in countries() else None
 
 
 @dataclass(slots=True)

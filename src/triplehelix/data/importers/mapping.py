@@ -39,7 +39,7 @@ from pydantic import BaseModel, Field, ValidationError
 from triplehelix.data.files import read_regular
 from triplehelix.data.importers.common import Collector, CsvRow, read_csv_rows
 from triplehelix.data.importers.report import QualityReport
-from triplehelix.data.loader import RecordSet, _ref_fields
+from triplehelix.data.loader import RecordSet, ref_fields
 from triplehelix.data.models import MODELS
 from triplehelix.data.slug import slugify
 from triplehelix.data.sources import document_key, source_name
@@ -200,7 +200,7 @@ def _row_record(
     sep: str,
 ) -> None:
     model = MODELS[rm.kind]
-    refs = set(_ref_fields(model))
+    refs = set(ref_fields(model))
     lists = {n for n, f in model.model_fields.items() if typing.get_origin(f.annotation) is list}
     data: dict[str, Any] = {"kind": rm.kind, "sources": [src]}
     if rm.id is not None:

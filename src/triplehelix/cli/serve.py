@@ -44,10 +44,28 @@ __all__ = ["serve"]
     show_default=True,
     help="Largest answer sent, in MiB.",
 )
-def serve(store: Path, host: str, port: int, timeout: float, max_mb: float) -> None:
+@click.option(
+    "--backend-max-mb",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Memory cap of the Oxigraph process in MiB, as the kernel counts it (RLIMIT_DATA: "
+    "heap and thread stacks; about 550 at rest, 256 more per query thread); a query that "
+    "needs more gets 503. Default: half the machine's memory, 4096 to 16384. 0: no cap; "
+    "else at least 1024.",
+)
+def serve(
+    store: Path, host: str, port: int, timeout: float, max_mb: float, backend_max_mb: int | None
+) -> None:
     from triplehelix.graph.store.serve import Endpoint
 
-    endpoint = Endpoint(store, host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20))
+    endpoint = Endpoint(
+        store,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_bytes=int(max_mb * 2**20),
+        backend_mb=backend_max_mb,
+    )
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too
     endpoint.start()
     err.print(

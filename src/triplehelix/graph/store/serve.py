@@ -15,6 +15,8 @@ adds what a researcher's endpoint needs and Oxigraph does not do:
   parser would overflow its stack), and Oxigraph's threads get a deep stack too;
 - a malformed request (``Content-Length: abc``, a body over ``MAX_REQUEST``) → 400/413,
   a client that leaves early is dropped quietly, an idle one after ``IDLE`` seconds;
+- a memory cap on Oxigraph (``backend_mb``, ``RLIMIT_DATA``): a query that needs more
+  makes it abort → 503 with a hint, and it is started again;
 - if Oxigraph dies, the next request starts it again (the one it died on gets 502).
 
 The store is locked as ``triplehelix load`` locks it: ``serve`` holds a shared lock on the
@@ -37,6 +39,7 @@ import fcntl
 import http.client
 import os
 import re
+import resource
 import shutil
 import socket
 import struct
@@ -53,7 +56,15 @@ from triplehelix.graph.query.check import check_text
 from triplehelix.graph.query.run import QUERY_STACK
 from triplehelix.ontology.namespace import PREFIXES
 
-__all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "find_oxigraph", "free_port", "lock_store"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MIN_BACKEND_MB",
+    "Endpoint",
+    "default_backend_mb",
+    "find_oxigraph",
+    "free_port",
+    "lock_store",
+]
 
 DEFAULT_MAX_BYTES = 50 * 2**20
 """Largest answer the endpoint sends (50 MiB); larger ones get 507."""
@@ -69,6 +80,17 @@ CANCELLED = b"The SPARQL operation has been cancelled"
 # One line, so Oxigraph's error positions keep the line numbers of the user's text.
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
 FORWARDED = ("accept",)  # not Accept-Encoding: the cap and the checks read plain bytes
+MIN_BACKEND_MB = 1024
+"""Smallest memory cap of Oxigraph but 0 (none), in MiB. ``RLIMIT_DATA`` counts what is
+reserved, not touched: Oxigraph holds about 550 MiB at rest (two threads' 256 MiB stacks,
+``RUST_MIN_STACK``) and each query adds a thread stack or two."""
+OUT_OF_MEMORY = (
+    b"memory allocation of",  # Rust's allocation failure, then abort
+    b"bad_alloc",  # RocksDB (C++)
+    b"thread spawn error",  # no room for a connection thread's stack
+    b"Resource temporarily unavailable (os error 11)",  # nor for a query thread's
+)
+"""What Oxigraph writes on stderr when the cap refuses it memory."""
 
 
 def find_oxigraph() -> str:
@@ -86,6 +108,22 @@ def find_oxigraph() -> str:
             hint="pip install oxigraph==0.5.13 (the pyoxigraph version)",
         )
     return found
+
+
+def default_backend_mb() -> int:
+    """The default memory cap of Oxigraph, in MiB: half the memory of the machine (or of its
+    cgroup, if that is less), at least 4096 and at most 16384.
+
+    >>> 4096 <= default_backend_mb() <= 16384
+    True
+    """
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 4096
+    with contextlib.suppress(OSError, ValueError):
+        total = min(total, int(Path("/sys/fs/cgroup/memory.max").read_text()))  # "max": none
+    return min(max(total // 2**21, 4096), 16384)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -135,6 +173,33 @@ def lock_store(store: Path) -> int:
     return fd
 
 
+class _Log:
+    """A process's stderr, read by a thread as it comes (a full pipe would block the
+    process); the last 64 KiB are kept, ``size`` counts every byte."""
+
+    KEEP = 64 * 1024
+
+    def __init__(self, pipe: int) -> None:
+        self.text, self.size = b"", 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, args=(pipe,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, pipe: int) -> None:
+        while chunk := os.read(pipe, 65536):
+            with self._lock:
+                self.text, self.size = (self.text + chunk)[-self.KEEP :], self.size + len(chunk)
+
+    def since(self, size: int) -> bytes:
+        """What was written after ``size`` bytes (as much of it as is kept)."""
+        with self._lock:
+            return self.text[len(self.text) - min(self.size - size, len(self.text)) :]
+
+    def wait(self) -> None:
+        """Until the process's end of the pipe is closed (it has exited), or 2 s."""
+        self._thread.join(timeout=2)
+
+
 class Endpoint:
     """The Oxigraph backend and the gateway in front of it.
 
@@ -143,6 +208,13 @@ class Endpoint:
         host, port: where the gateway listens (port 0: any free port).
         timeout: seconds a query may run.
         max_bytes: the largest answer sent.
+        backend_mb: Oxigraph's memory cap in MiB (``RLIMIT_DATA``: its heap and the
+            reservations of its thread stacks), 0 for none, None for
+            ``default_backend_mb()``. Linux only (elsewhere there is none).
+
+    Raises:
+        UsageError: ``backend_mb`` under ``MIN_BACKEND_MB`` (``bad-option``) or the port
+            cannot be listened on.
 
     Use as a context manager, or ``start()`` then ``serve_forever()`` and ``stop()``.
     """
@@ -155,7 +227,16 @@ class Endpoint:
         port: int = 7878,
         timeout: float = 60.0,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        backend_mb: int | None = None,
     ) -> None:
+        backend_mb = default_backend_mb() if backend_mb is None else backend_mb
+        if 0 < backend_mb < MIN_BACKEND_MB or backend_mb < 0:
+            raise UsageError(
+                f"--backend-max-mb {backend_mb}: Oxigraph needs at least {MIN_BACKEND_MB} MiB "
+                "(its thread stacks are counted)",
+                code="bad-option",
+                hint=f"give {MIN_BACKEND_MB} or more, or 0 for no cap",
+            )
         if not (store / "CURRENT").exists():
             raise StoreError(
                 f"{store}: no triplehelix store here",
@@ -163,8 +244,10 @@ class Endpoint:
                 hint="create one with: triplehelix load DATA --store DIR",
             )
         self.store, self.timeout, self.max_bytes = store, timeout, max_bytes
+        self.backend_mb = backend_mb
         self.backend_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.log: _Log | None = None
         self.failure: StoreError | None = None
         self._lock: int | None = None
         self._revive_lock = threading.Lock()
@@ -203,8 +286,10 @@ class Endpoint:
             raise
 
     def _spawn(self) -> None:
-        """Start Oxigraph and wait until it answers."""
+        """Start Oxigraph, cap its memory and wait until it answers."""
         if self.process is not None and self.process.stderr:
+            if self.log is not None:
+                self.log.wait()
             self.process.stderr.close()
         env = {**os.environ, "RUST_MIN_STACK": str(QUERY_STACK)}  # its query threads' stack
         self.process = subprocess.Popen(
@@ -222,17 +307,54 @@ class Endpoint:
             stderr=subprocess.PIPE,
             env=env,
         )
+        assert self.process.stderr is not None
+        self.log = _Log(self.process.stderr.fileno())
+        self._cap(self.process.pid)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                log = (self.process.stderr.read() if self.process.stderr else b"").decode()
-                raise StoreError(f"the oxigraph server stopped: {log.strip()[:500]}")
+                self.log.wait()
+                log = self.log.text.decode(errors="replace").strip()
+                raise StoreError(f"the oxigraph server stopped: {log[-500:]}")
             with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", self.backend_port), timeout=1).close()
                 return
             time.sleep(0.05)
         self._terminate()
         raise StoreError("the oxigraph server did not start within 30 s")
+
+    def _cap(self, pid: int) -> None:
+        """Cap Oxigraph's memory (``RLIMIT_DATA``) and its core dumps (none: an abort at the
+        cap would write one as large).
+
+        ``prlimit`` on the started process, not ``preexec_fn``: Oxigraph is started again
+        from a handler thread, and a fork with threads running is unsafe (CPython's own
+        warning). Popen returns once Oxigraph is exec'd, so it runs uncapped for the few
+        milliseconds before this, while it opens the store (about 330 MiB reserved).
+        """
+        if not hasattr(resource, "prlimit"):
+            return
+        try:
+            resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
+            if self.backend_mb:
+                cap = self.backend_mb * 2**20
+                resource.prlimit(pid, resource.RLIMIT_DATA, (cap, cap))
+        except ProcessLookupError:
+            pass  # it has exited already: the caller reports its log
+
+    def out_of_memory(self, log: _Log | None, since: int = 0) -> bool:
+        """Whether Oxigraph wrote, after ``since`` bytes of ``log``, that it had no memory."""
+        text = log.since(since) if log is not None else b""
+        return any(sign in text for sign in OUT_OF_MEMORY)
+
+    def memory_message(self) -> str:
+        """The answer to a query that needed more memory than Oxigraph may have."""
+        if not self.backend_mb:
+            return "the SPARQL server ran out of memory on this query; narrow it (add a LIMIT)"
+        return (
+            f"the query needed more memory than --backend-max-mb allows ({self.backend_mb} "
+            "MiB); narrow it (a LIMIT, fewer rows to sort or group) or raise --backend-max-mb"
+        )
 
     def revive(self) -> bool:
         """Start Oxigraph again if it has exited; whether it had.
@@ -244,7 +366,10 @@ class Endpoint:
             if self.process is None or self.process.poll() is None or self.failure:
                 return False
             code = self.process.returncode
-            sys.stderr.write(f"the oxigraph server exited ({code}); starting it again\n")
+            if self.log is not None:
+                self.log.wait()
+            why = ", out of memory" if self.out_of_memory(self.log) else ""
+            sys.stderr.write(f"the oxigraph server exited ({code}){why}; starting it again\n")
             try:
                 self._spawn()
             except StoreError as exc:
@@ -271,6 +396,8 @@ class Endpoint:
         self.server.shutdown()
         self.server.server_close()
         self._terminate()
+        if self.log is not None:
+            self.log.wait()
         if self.process is not None and self.process.stderr:
             self.process.stderr.close()
         self._unlock()
@@ -421,9 +548,15 @@ class _Gateway(BaseHTTPRequestHandler):
     def _fetch(
         self, method: str, path: str, body: bytes | None, headers: dict[str, str]
     ) -> tuple[http.client.HTTPResponse, bytes, float] | None:
-        """Oxigraph's answer (at most ``max_bytes`` + 1 bytes of it), or None once refused."""
+        """Oxigraph's answer (at most ``max_bytes`` + 1 bytes of it), or None once refused.
+
+        If Oxigraph failed for want of memory (it aborted, or could not start a thread),
+        503; if it died otherwise, 502; either way the next request finds it running.
+        """
         ep = self.ep
         ep.revive()  # it may have died since the last request
+        process, log = ep.process, ep.log
+        mark = log.size if log is not None else 0
         conn = http.client.HTTPConnection("127.0.0.1", ep.backend_port, timeout=ep.timeout + 2)
         started = time.monotonic()
         try:
@@ -433,14 +566,24 @@ class _Gateway(BaseHTTPRequestHandler):
         except TimeoutError:
             self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
             return None
-        except OSError as exc:
-            if ep.revive():
+        except (OSError, http.client.HTTPException) as exc:  # IncompleteRead: died mid-answer
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                if process is not None:
+                    process.wait(timeout=1)  # a reset socket may come before the exit
+            ep.revive()
+            died = process is not None and process.poll() is not None
+            if ep.out_of_memory(log, mark):
+                self._refuse(503, ep.memory_message())
+            elif died and ep.failure is None:
                 self._refuse(502, "the SPARQL server stopped while answering; it was restarted")
             else:
-                self._refuse(502, f"the SPARQL server is unavailable: {exc}")
+                self._refuse(502, f"the SPARQL server is unavailable: {exc!r}")
             return None
         finally:
             conn.close()
+        if response.status == 500 and (ep.out_of_memory(log, mark) or b"os error 11" in data):
+            self._refuse(503, ep.memory_message())  # no room for a thread's stack
+            return None
         return response, data, time.monotonic() - started
 
     def _refuse(self, status: int, message: str) -> None:

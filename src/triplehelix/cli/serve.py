@@ -48,10 +48,9 @@ __all__ = ["serve"]
     "--backend-max-mb",
     type=click.IntRange(min=0),
     default=None,
-    help="Memory cap of the Oxigraph process in MiB, as the kernel counts it (RLIMIT_DATA: "
-    "heap and thread stacks; about 550 at rest, 256 more per query thread); a query that "
-    "needs more gets 503. Default: half the machine's memory, 4096 to 16384. 0: no cap; "
-    "else at least 1024.",
+    help="Memory Oxigraph may allocate, in MiB (RLIMIT_DATA; its thread stacks are allowed "
+    "on top); a query that needs more gets 503. Default: half the machine's memory, 1024 "
+    "to 16384. 0: no cap; else at least 512.",
 )
 def serve(
     store: Path, host: str, port: int, timeout: float, max_mb: float, backend_max_mb: int | None

@@ -48,6 +48,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -80,15 +81,20 @@ CANCELLED = b"The SPARQL operation has been cancelled"
 # One line, so Oxigraph's error positions keep the line numbers of the user's text.
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
 FORWARDED = ("accept",)  # not Accept-Encoding: the cap and the checks read plain bytes
-MIN_BACKEND_MB = 1024
-"""Smallest memory cap of Oxigraph but 0 (none), in MiB. ``RLIMIT_DATA`` counts what is
-reserved, not touched: Oxigraph holds about 550 MiB at rest (two threads' 256 MiB stacks,
-``RUST_MIN_STACK``) and each query adds a thread stack or two."""
+MIN_BACKEND_MB = 512
+"""Smallest memory cap of Oxigraph but 0 (none), in MiB (at rest it holds about 55 MiB)."""
+BASE_STACKS, MARGIN = 1, 2.0
+"""``RUST_MIN_STACK`` gives every thread Oxigraph starts a ``QUERY_STACK`` stack, and
+``RLIMIT_DATA`` counts these reservations although they are barely touched; the cap allows
+them on top of ``backend_mb``: the listener's, 1 per open connection, 1 per query for
+``--timeout-s`` seconds (the thread that cancels it), each counted ``MARGIN`` seconds longer
+than it lives. glibc keeps the stack of the last thread that ended for the next one: it is
+not counted, so at rest (no request open) the heap has 256 MiB less room."""
 OUT_OF_MEMORY = (
     b"memory allocation of",  # Rust's allocation failure, then abort
     b"bad_alloc",  # RocksDB (C++)
     b"thread spawn error",  # no room for a connection thread's stack
-    b"Resource temporarily unavailable (os error 11)",  # nor for a query thread's
+    b"Resource temporarily unavailable (os error 11)",  # nor for a query's timer thread
 )
 """What Oxigraph writes on stderr when the cap refuses it memory."""
 
@@ -112,9 +118,9 @@ def find_oxigraph() -> str:
 
 def default_backend_mb() -> int:
     """The default memory cap of Oxigraph, in MiB: half the memory of the machine (or of its
-    cgroup, if that is less), at least 4096 and at most 16384.
+    cgroup, if that is less), at least 1024 and at most 16384.
 
-    >>> 4096 <= default_backend_mb() <= 16384
+    >>> 1024 <= default_backend_mb() <= 16384
     True
     """
     try:
@@ -123,7 +129,7 @@ def default_backend_mb() -> int:
         return 4096
     with contextlib.suppress(OSError, ValueError):
         total = min(total, int(Path("/sys/fs/cgroup/memory.max").read_text()))  # "max": none
-    return min(max(total // 2**21, 4096), 16384)
+    return min(max(total // 2**21, 1024), 16384)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -200,6 +206,72 @@ class _Log:
         self._thread.join(timeout=2)
 
 
+class _Cap:
+    """Oxigraph's memory cap: ``RLIMIT_DATA`` = ``mb`` MiB + the stacks of the threads it
+    has or is about to start, kept up to date as requests come and go (and every second).
+
+    Only the soft limit moves (a hard one could not be raised again). ``prlimit`` on the
+    started process, not ``preexec_fn``: Oxigraph is started again from a handler thread,
+    and a fork with threads running is unsafe (CPython's own warning). Popen returns once
+    Oxigraph is exec'd, so it runs uncapped for the milliseconds before the first call,
+    while it opens the store.
+    """
+
+    def __init__(self, mb: int, timeout: int) -> None:
+        self.mb, self.timeout = mb, timeout
+        self.pid: int | None = None
+        self.open = 0  # connections to Oxigraph
+        self.ends: list[float] = []  # when threads that are no longer counted as open end
+        self.limit = 0
+        self._lock = threading.Lock()
+
+    def started(self, pid: int) -> None:
+        """A new Oxigraph process: no core dumps (an abort at the cap would write one as
+        large), and the cap."""
+        with self._lock:
+            self.pid, self.ends, self.limit = pid, [], 0
+            with contextlib.suppress(ProcessLookupError, AttributeError):  # gone; not Linux
+                resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
+            self._apply()
+
+    @contextlib.contextmanager
+    def request(self) -> Iterator[None]:
+        """Room for the threads of one request to Oxigraph: its connection, its timer."""
+        with self._lock:
+            self.open += 1
+            self.ends.append(time.monotonic() + self.timeout + MARGIN)
+            self._apply()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.open -= 1
+                self.ends.append(time.monotonic() + MARGIN)
+                self._apply()
+
+    def tick(self) -> None:
+        """Take back the room of threads that have ended."""
+        with self._lock:
+            self._apply()
+
+    def _apply(self) -> None:
+        if not self.mb or self.pid is None or not hasattr(resource, "prlimit"):
+            return
+        now = time.monotonic()
+        self.ends = [end for end in self.ends if end > now]
+        stacks = BASE_STACKS + self.open + len(self.ends)
+        limit = self.mb * 2**20 + stacks * QUERY_STACK
+        if limit == self.limit:
+            return
+        try:
+            _, hard = resource.prlimit(self.pid, resource.RLIMIT_DATA)
+            soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+            resource.prlimit(self.pid, resource.RLIMIT_DATA, (soft, hard))
+            self.limit = limit
+        except ProcessLookupError:
+            pass  # it has exited: the next request starts it again
+
+
 class Endpoint:
     """The Oxigraph backend and the gateway in front of it.
 
@@ -208,9 +280,9 @@ class Endpoint:
         host, port: where the gateway listens (port 0: any free port).
         timeout: seconds a query may run.
         max_bytes: the largest answer sent.
-        backend_mb: Oxigraph's memory cap in MiB (``RLIMIT_DATA``: its heap and the
-            reservations of its thread stacks), 0 for none, None for
-            ``default_backend_mb()``. Linux only (elsewhere there is none).
+        backend_mb: what Oxigraph may allocate, in MiB (``RLIMIT_DATA``: its heap, with its
+            threads' stacks allowed on top, see ``_Cap``), 0 for no cap, None for
+            ``default_backend_mb()``. Linux only (elsewhere there is no cap).
 
     Raises:
         UsageError: ``backend_mb`` under ``MIN_BACKEND_MB`` (``bad-option``) or the port
@@ -232,8 +304,7 @@ class Endpoint:
         backend_mb = default_backend_mb() if backend_mb is None else backend_mb
         if 0 < backend_mb < MIN_BACKEND_MB or backend_mb < 0:
             raise UsageError(
-                f"--backend-max-mb {backend_mb}: Oxigraph needs at least {MIN_BACKEND_MB} MiB "
-                "(its thread stacks are counted)",
+                f"--backend-max-mb {backend_mb}: Oxigraph needs at least {MIN_BACKEND_MB} MiB",
                 code="bad-option",
                 hint=f"give {MIN_BACKEND_MB} or more, or 0 for no cap",
             )
@@ -245,12 +316,14 @@ class Endpoint:
             )
         self.store, self.timeout, self.max_bytes = store, timeout, max_bytes
         self.backend_mb = backend_mb
+        self.cap = _Cap(backend_mb, max(1, round(timeout)))
         self.backend_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log: _Log | None = None
         self.failure: StoreError | None = None
         self._lock: int | None = None
         self._revive_lock = threading.Lock()
+        self._stopped = threading.Event()
         self.slots = threading.BoundedSemaphore(MAX_QUERIES)
         try:
             self.server = ThreadingHTTPServer((host, port), _handler(self))
@@ -284,6 +357,11 @@ class Endpoint:
         except BaseException:
             self._unlock()
             raise
+        threading.Thread(target=self._tick, daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self._stopped.wait(1.0):
+            self.cap.tick()
 
     def _spawn(self) -> None:
         """Start Oxigraph, cap its memory and wait until it answers."""
@@ -301,7 +379,7 @@ class Endpoint:
                 "--bind",
                 f"127.0.0.1:{self.backend_port}",
                 "--timeout-s",
-                str(max(1, round(self.timeout))),
+                str(self.cap.timeout),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -309,7 +387,7 @@ class Endpoint:
         )
         assert self.process.stderr is not None
         self.log = _Log(self.process.stderr.fileno())
-        self._cap(self.process.pid)
+        self.cap.started(self.process.pid)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -323,32 +401,17 @@ class Endpoint:
         self._terminate()
         raise StoreError("the oxigraph server did not start within 30 s")
 
-    def _cap(self, pid: int) -> None:
-        """Cap Oxigraph's memory (``RLIMIT_DATA``) and its core dumps (none: an abort at the
-        cap would write one as large).
-
-        ``prlimit`` on the started process, not ``preexec_fn``: Oxigraph is started again
-        from a handler thread, and a fork with threads running is unsafe (CPython's own
-        warning). Popen returns once Oxigraph is exec'd, so it runs uncapped for the few
-        milliseconds before this, while it opens the store (about 330 MiB reserved).
-        """
-        if not hasattr(resource, "prlimit"):
-            return
-        try:
-            resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
-            if self.backend_mb:
-                cap = self.backend_mb * 2**20
-                resource.prlimit(pid, resource.RLIMIT_DATA, (cap, cap))
-        except ProcessLookupError:
-            pass  # it has exited already: the caller reports its log
-
     def out_of_memory(self, log: _Log | None, since: int = 0) -> bool:
         """Whether Oxigraph wrote, after ``since`` bytes of ``log``, that it had no memory."""
         text = log.since(since) if log is not None else b""
         return any(sign in text for sign in OUT_OF_MEMORY)
 
-    def memory_message(self) -> str:
-        """The answer to a query that needed more memory than Oxigraph may have."""
+    def memory_message(self, died: bool) -> str:
+        """The answer to a query Oxigraph had no memory for: it died on it, or could not
+        start a thread for it (other queries hold the memory)."""
+        cap = f"--backend-max-mb ({self.backend_mb} MiB)" if self.backend_mb else "memory"
+        if not died:
+            return f"the SPARQL server has no memory left under its {cap}; try again later"
         if not self.backend_mb:
             return "the SPARQL server ran out of memory on this query; narrow it (add a LIMIT)"
         return (
@@ -393,6 +456,7 @@ class Endpoint:
 
     def stop(self) -> None:
         """Stop the gateway and the Oxigraph process; waits for it to exit."""
+        self._stopped.set()
         self.server.shutdown()
         self.server.server_close()
         self._terminate()
@@ -560,9 +624,10 @@ class _Gateway(BaseHTTPRequestHandler):
         conn = http.client.HTTPConnection("127.0.0.1", ep.backend_port, timeout=ep.timeout + 2)
         started = time.monotonic()
         try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read(ep.max_bytes + 1)
+            with ep.cap.request(), contextlib.closing(conn):
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read(ep.max_bytes + 1)
         except TimeoutError:
             self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
             return None
@@ -573,16 +638,14 @@ class _Gateway(BaseHTTPRequestHandler):
             ep.revive()
             died = process is not None and process.poll() is not None
             if ep.out_of_memory(log, mark):
-                self._refuse(503, ep.memory_message())
+                self._refuse(503, ep.memory_message(died))
             elif died and ep.failure is None:
                 self._refuse(502, "the SPARQL server stopped while answering; it was restarted")
             else:
                 self._refuse(502, f"the SPARQL server is unavailable: {exc!r}")
             return None
-        finally:
-            conn.close()
         if response.status == 500 and (ep.out_of_memory(log, mark) or b"os error 11" in data):
-            self._refuse(503, ep.memory_message())  # no room for a thread's stack
+            self._refuse(503, ep.memory_message(died=False))  # no room for a thread's stack
             return None
         return response, data, time.monotonic() - started
 

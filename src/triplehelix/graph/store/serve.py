@@ -223,16 +223,27 @@ class _Cap:
         self.open = 0  # connections to Oxigraph
         self.ends: list[float] = []  # when threads that are no longer counted as open end
         self.limit = 0
+        self.error: OSError | None = None
         self._lock = threading.Lock()
 
     def started(self, pid: int) -> None:
         """A new Oxigraph process: no core dumps (an abort at the cap would write one as
-        large), and the cap."""
+        large), and the cap.
+
+        Raises:
+            StoreError: the cap cannot be set (``backend-failed``).
+        """
         with self._lock:
-            self.pid, self.ends, self.limit = pid, [], 0
-            with contextlib.suppress(ProcessLookupError, AttributeError):  # gone; not Linux
+            self.pid, self.ends, self.limit, self.error = pid, [], 0, None
+            with contextlib.suppress(OSError, AttributeError):  # gone; not allowed; not Linux
                 resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
             self._apply()
+            if self.error is not None:
+                raise StoreError(
+                    f"cannot cap the oxigraph server's memory: {self.error.strerror}",
+                    code="backend-failed",
+                    hint="start serve with --backend-max-mb 0 (no cap)",
+                )
 
     @contextlib.contextmanager
     def request(self) -> Iterator[None]:
@@ -270,6 +281,8 @@ class _Cap:
             self.limit = limit
         except ProcessLookupError:
             pass  # it has exited: the next request starts it again
+        except OSError as exc:  # not allowed (a sandbox): reported when Oxigraph starts
+            self.error = exc
 
 
 class Endpoint:
@@ -387,7 +400,11 @@ class Endpoint:
         )
         assert self.process.stderr is not None
         self.log = _Log(self.process.stderr.fileno())
-        self.cap.started(self.process.pid)
+        try:
+            self.cap.started(self.process.pid)
+        except StoreError:
+            self._terminate()
+            raise
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

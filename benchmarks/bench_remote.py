@@ -39,7 +39,7 @@ import generate
 
 @contextlib.contextmanager
 def oxigraph(folder: Path) -> Iterator[str]:
-    from triplehelix.graph.store.serve import find_oxigraph, free_port
+    from triplehelix.graph.store.backend import find_oxigraph, free_port
 
     port = free_port()
     cmd = [find_oxigraph(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from triplehelix.graph.store.serve import find_oxigraph, free_port
+from triplehelix.graph.store.backend import find_oxigraph, free_port
 
 
 class OxigraphServer:

@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from triplehelix.graph.store.serve import free_port
+from triplehelix.graph.store.backend import free_port
 
 DEBIAN_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 USER, PASSWORD = "th_test", "th_test_pw"

@@ -11,8 +11,8 @@ import pytest
 from cli_helpers import run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
+from triplehelix.graph.store.backend import free_port
 from triplehelix.graph.store.local import KnowledgeGraph
-from triplehelix.graph.store.serve import free_port
 
 SECRET = "s3cret-do-not-print"
 

@@ -15,7 +15,7 @@ import pytest
 
 from cli_helpers import run_main
 from triplehelix import KnowledgeGraph, load_records, seed_path
-from triplehelix.graph.store.serve import free_port
+from triplehelix.graph.store.backend import free_port
 
 
 def test_serve_answers_and_stops_its_oxigraph(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
+from triplehelix.graph.store.backend import free_port
 from triplehelix.graph.store.remote import RemoteStore
-from triplehelix.graph.store.serve import free_port
 
 OK = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode()
 

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import FIXTURES, run_main
+from triplehelix.graph.store.backend import free_port
 from triplehelix.graph.store.local import KnowledgeGraph
-from triplehelix.graph.store.serve import free_port
 
 JSON = "application/sparql-results+json"
 NO_ROWS = {"head": {"vars": ["_d0"]}, "results": {"bindings": []}}

@@ -1,6 +1,7 @@
 """Hostile requests to ``triplehelix serve`` (issue 12, items 1–4): SERVICE hidden from a
-keyword scanner, nesting that killed Oxigraph, a dead backend, a store being loaded,
-malformed requests and clients that leave early. ``serve`` runs as a real process on
+keyword scanner, nesting that killed Oxigraph, a dead backend, a query that needs more
+memory than the backend's cap, a store being loaded, malformed requests and clients that
+leave early. ``serve`` runs as a real process on
 loopback; the clients are raw sockets and urllib."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -22,7 +24,8 @@ import pytest
 
 from hostile.test_queries import DEEP, Listener, bypasses
 from triplehelix import KnowledgeGraph, StoreError, load_records, seed_path
-from triplehelix.graph.store.serve import Endpoint, free_port
+from triplehelix.graph.store.backend import default_backend_mb, free_port
+from triplehelix.graph.store.serve import Endpoint
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self"), reason="reads /proc")
 
@@ -61,9 +64,11 @@ class Served:
         return self.log.read_text()
 
 
-def start_serve(store: Path, log: Path, env: dict[str, str] | None = None) -> Served:
+def start_serve(
+    store: Path, log: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Served:
     port = free_port()
-    argv = ["serve", "--store", str(store), "--port", str(port), "--timeout", "20"]
+    argv = ["serve", "--store", str(store), "--port", str(port), "--timeout", "20", *args]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "triplehelix", *argv],
@@ -153,6 +158,101 @@ def test_a_backend_that_crashes_on_a_query_is_not_502_for_ever(store: Path, tmp_
     finally:
         stop_serve(running)
     assert "Traceback" not in running.stderr()
+
+
+# -- the backend's memory cap (--backend-max-mb) ----------------------------------------------
+
+# 4 × 1019² rows to sort: Oxigraph grows to 1.3 GB of RSS in 2 s, then sorts for minutes.
+SORTED_PRODUCT = (
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { 1 2 3 4 } } ORDER BY ?c ?f LIMIT 1"
+)
+
+
+def limits(pid: int, name: str) -> list[str]:
+    """The soft and hard limit ``name`` of process ``pid`` (``/proc/PID/limits``)."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith(name + "  "):
+            return line[len(name) :].split()[:2]
+    raise AssertionError(name)
+
+
+def peak_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
+    """Keep the largest VmHWM (peak RSS, kB) of ``pid`` in ``peak[0]`` until it exits."""
+    while not stop.is_set():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak[0] = max(peak[0], int(line.split()[1]))
+        time.sleep(0.01)
+
+
+def test_a_query_over_the_memory_cap_gets_503_and_the_next_an_answer(
+    store: Path, tmp_path: Path
+) -> None:
+    """Without the cap the backend reaches 1.3 GB and the client waits for a 504."""
+    cap = 512
+    running = start_serve(store, tmp_path / "serve.log", args=("--backend-max-mb", str(cap)))
+    try:
+        backend = running.backend()
+        # At rest the listener's stack (256 MiB, RUST_MIN_STACK) is allowed on top.
+        assert limits(backend, "Max data size")[0] == str((cap + 256) * 2**20)
+        stop, peak = threading.Event(), [0]
+        watcher = threading.Thread(target=peak_rss, args=(backend, stop, peak))
+        watcher.start()
+        started = time.monotonic()
+        status, body = ask(running.url, SORTED_PRODUCT)
+        elapsed = time.monotonic() - started
+        stop.set()
+        watcher.join()
+        assert status == 503, body
+        assert body == (
+            f"the query needed more memory than --backend-max-mb allows ({cap} MiB); narrow it "
+            "(a LIMIT, fewer rows to sort or group) or raise --backend-max-mb\n"
+        )
+        assert elapsed < 15
+        assert 0 < peak[0] < (cap + 32) * 1024, peak  # kB; + the binary's pages (18 MiB)
+        assert ask(running.url, UNIVERSITY) == (200, '{"head":{},"boolean":true}')
+        assert running.backend() != backend
+    finally:
+        stop_serve(running)
+    log = running.stderr()
+    assert "the oxigraph server exited (-6), out of memory; starting it again" in log
+    assert "Traceback" not in log
+
+
+def test_the_backend_runs_under_the_default_cap(served: Served) -> None:
+    backend = served.backend()
+    assert limits(backend, "Max data size")[0] == str((default_backend_mb() + 256) * 2**20)
+    assert limits(backend, "Max core file size") == ["0", "0"]
+
+
+def test_a_burst_of_small_queries_fits_under_a_small_cap(store: Path, tmp_path: Path) -> None:
+    """Each query leaves an Oxigraph thread (its timeout's) with a 256 MiB stack for
+    --timeout seconds: 20 queries reserve 5 GiB, which the cap allows on top."""
+    cap = 512
+    running = start_serve(store, tmp_path / "serve.log", args=("--backend-max-mb", str(cap)))
+    try:
+        for _ in range(20):
+            assert ask(running.url, UNIVERSITY) == (200, '{"head":{},"boolean":true}')
+        status = Path(f"/proc/{running.backend()}/status").read_text()
+        data = next(int(line.split()[1]) for line in status.splitlines() if "VmData" in line)
+        assert data > 4 * cap * 1024  # kB: the stacks are reserved, and allowed
+    finally:
+        stop_serve(running)
+    assert "exited" not in running.stderr()
+
+
+def test_a_cap_under_512_mib_is_refused(store: Path) -> None:
+    argv = ["serve", "--store", str(store), "--port", "0", "--backend-max-mb", "500"]
+    run = subprocess.run(
+        [sys.executable, "-m", "triplehelix", *argv], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 2, run.stderr
+    assert "Oxigraph needs at least 512 MiB" in run.stderr
+    assert "[bad-option]" in run.stderr
 
 
 # -- the store lock: serve and load exclude each other ---------------------------------------

@@ -47,7 +47,17 @@ __all__ = ["serve"]
     show_default=True,
     help="Largest answer sent, in MiB.",
 )
-def serve(store: str, host: str, port: int, timeout: float, max_mb: float) -> None:
+@click.option(
+    "--backend-max-mb",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Memory Oxigraph may allocate, in MiB (RLIMIT_DATA; its thread stacks are allowed "
+    "on top); a query that needs more gets 503. Default: half the machine's memory, 1024 "
+    "to 16384. 0: no cap; else at least 512.",
+)
+def serve(
+    store: str, host: str, port: int, timeout: float, max_mb: float, backend_max_mb: int | None
+) -> None:
     if is_url(store):
         raise UsageError(
             f"{store}: serve works on a local store folder only",
@@ -55,7 +65,12 @@ def serve(store: str, host: str, port: int, timeout: float, max_mb: float) -> No
             hint="a SPARQL server answers queries itself; give --store DIR to serve a folder",
         )
     endpoint = Endpoint(
-        Path(store), host=host, port=port, timeout=timeout, max_bytes=int(max_mb * 2**20)
+        Path(store),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_bytes=int(max_mb * 2**20),
+        backend_mb=backend_max_mb,
     )
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops Oxigraph too
     endpoint.start()

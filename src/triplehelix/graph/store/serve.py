@@ -15,6 +15,8 @@ adds what a researcher's endpoint needs and Oxigraph does not do:
   parser would overflow its stack), and Oxigraph's threads get a deep stack too;
 - a malformed request (``Content-Length: abc``, a body over ``MAX_REQUEST``) → 400/413,
   a client that leaves early is dropped quietly, an idle one after ``IDLE`` seconds;
+- a memory cap on Oxigraph (``backend_mb``, ``RLIMIT_DATA``): a query that needs more
+  makes it abort → 503 with a hint, and it is started again;
 - if Oxigraph dies, the next request starts it again (the one it died on gets 502).
 
 The store is locked as ``triplehelix load`` locks it: ``serve`` holds a shared lock on the
@@ -32,28 +34,30 @@ Oxigraph serves its query page (YASGUI, bundled, no network) at ``/``; GET and P
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import http.client
 import os
-import re
-import shutil
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from triplehelix.errors import QueryError, StoreError, UsageError
-from triplehelix.graph.query.check import check_text
+from triplehelix.errors import StoreError, UsageError
 from triplehelix.graph.query.run import QUERY_STACK
-from triplehelix.ontology.namespace import PREFIXES
+from triplehelix.graph.store.backend import (
+    MIN_BACKEND_MB,
+    OUT_OF_MEMORY,
+    Cap,
+    Log,
+    default_backend_mb,
+    find_oxigraph,
+    free_port,
+    lock_store,
+)
+from triplehelix.graph.store.gateway import handler
 
-__all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "find_oxigraph", "free_port", "lock_store"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_QUERIES", "Endpoint"]
 
 DEFAULT_MAX_BYTES = 50 * 2**20
 """Largest answer the endpoint sends (50 MiB); larger ones get 507."""
@@ -61,78 +65,6 @@ MAX_QUERIES = 4
 """Queries forwarded to Oxigraph at once; others wait (up to the timeout), then get 503.
 With ``max_bytes``, this bounds the gateway's memory (answers are read whole before
 they are sent, to answer 507 instead of a cut-off body)."""
-MAX_REQUEST = 4 * 2**20
-"""Largest request body read (4 MiB; a query is capped at ``MAX_TOKENS`` tokens anyway)."""
-IDLE = 30.0
-"""Seconds a connection may stay silent before the gateway drops it."""
-CANCELLED = b"The SPARQL operation has been cancelled"
-# One line, so Oxigraph's error positions keep the line numbers of the user's text.
-PROLOGUE = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
-FORWARDED = ("accept",)  # not Accept-Encoding: the cap and the checks read plain bytes
-
-
-def find_oxigraph() -> str:
-    """The ``oxigraph`` server binary: next to this Python, else on PATH.
-
-    Raises:
-        UsageError: it is not installed.
-    """
-    here = Path(sys.executable).parent / "oxigraph"
-    found = str(here) if here.exists() else shutil.which("oxigraph")
-    if found is None:
-        raise UsageError(
-            "the oxigraph server is not installed",
-            code="no-oxigraph",
-            hint="pip install oxigraph==0.5.13 (the pyoxigraph version)",
-        )
-    return found
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now.
-
-    >>> 0 < free_port() < 65536
-    True
-    """
-    with socket.socket() as s:
-        s.bind((host, 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def lock_store(store: Path) -> int:
-    """A shared lock on the store's ``LOCK`` file, held until the descriptor is closed.
-
-    Every writable open of a store (``triplehelix load``, ``unload``, ``import``,
-    ``query --allow-update``) makes RocksDB take an exclusive ``fcntl`` lock on that file;
-    a shared lock excludes exactly those, and lets other readers be. It is an open file
-    description lock (Linux), so it also holds against a writer in this very process.
-
-    Raises:
-        StoreError: a writer holds the store (``store-busy``) or it cannot be locked.
-    """
-    try:
-        fd = os.open(store / "LOCK", os.O_RDONLY)
-    except OSError as exc:
-        raise StoreError(
-            f"{store}: cannot open the store's LOCK file: {exc.strerror}",
-            code="store-unavailable",
-            hint="is this a triplehelix store, readable by you?",
-        ) from exc
-    command = getattr(fcntl, "F_OFD_SETLK", fcntl.F_SETLK)
-    try:
-        fcntl.fcntl(fd, command, struct.pack("hhqqi4x", fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0))
-    except OSError as exc:
-        os.close(fd)
-        if exc.errno in (errno.EAGAIN, errno.EACCES):
-            raise StoreError(
-                f"{store}: a load (or another writer) is writing the store",
-                code="store-busy",
-                hint="wait for it to finish, then start serve again; Oxigraph must not "
-                "read a store while it is written",
-            ) from exc
-        raise StoreError(f"{store}: cannot lock the store: {exc.strerror}") from exc
-    return fd
 
 
 class Endpoint:
@@ -143,6 +75,13 @@ class Endpoint:
         host, port: where the gateway listens (port 0: any free port).
         timeout: seconds a query may run.
         max_bytes: the largest answer sent.
+        backend_mb: what Oxigraph may allocate, in MiB (``RLIMIT_DATA``: its heap, with its
+            threads' stacks allowed on top, see ``Cap``), 0 for no cap, None for
+            ``default_backend_mb()``. Linux only (elsewhere there is no cap).
+
+    Raises:
+        UsageError: ``backend_mb`` under ``MIN_BACKEND_MB`` (``bad-option``) or the port
+            cannot be listened on.
 
     Use as a context manager, or ``start()`` then ``serve_forever()`` and ``stop()``.
     """
@@ -155,7 +94,15 @@ class Endpoint:
         port: int = 7878,
         timeout: float = 60.0,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        backend_mb: int | None = None,
     ) -> None:
+        backend_mb = default_backend_mb() if backend_mb is None else backend_mb
+        if 0 < backend_mb < MIN_BACKEND_MB or backend_mb < 0:
+            raise UsageError(
+                f"--backend-max-mb {backend_mb}: Oxigraph needs at least {MIN_BACKEND_MB} MiB",
+                code="bad-option",
+                hint=f"give {MIN_BACKEND_MB} or more, or 0 for no cap",
+            )
         if not (store / "CURRENT").exists():
             raise StoreError(
                 f"{store}: no triplehelix store here",
@@ -163,14 +110,18 @@ class Endpoint:
                 hint="create one with: triplehelix load DATA --store DIR",
             )
         self.store, self.timeout, self.max_bytes = store, timeout, max_bytes
+        self.backend_mb = backend_mb
+        self.cap = Cap(backend_mb, max(1, round(timeout)))
         self.backend_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.log: Log | None = None
         self.failure: StoreError | None = None
         self._lock: int | None = None
         self._revive_lock = threading.Lock()
+        self._stopped = threading.Event()
         self.slots = threading.BoundedSemaphore(MAX_QUERIES)
         try:
-            self.server = ThreadingHTTPServer((host, port), _handler(self))
+            self.server = ThreadingHTTPServer((host, port), handler(self))
         except OSError as exc:
             raise UsageError(
                 f"cannot listen on {host}:{port}: {exc.strerror}",
@@ -201,10 +152,17 @@ class Endpoint:
         except BaseException:
             self._unlock()
             raise
+        threading.Thread(target=self._tick, daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self._stopped.wait(1.0):
+            self.cap.tick()
 
     def _spawn(self) -> None:
-        """Start Oxigraph and wait until it answers."""
+        """Start Oxigraph, cap its memory and wait until it answers."""
         if self.process is not None and self.process.stderr:
+            if self.log is not None:
+                self.log.wait()
             self.process.stderr.close()
         env = {**os.environ, "RUST_MIN_STACK": str(QUERY_STACK)}  # its query threads' stack
         self.process = subprocess.Popen(
@@ -216,17 +174,25 @@ class Endpoint:
                 "--bind",
                 f"127.0.0.1:{self.backend_port}",
                 "--timeout-s",
-                str(max(1, round(self.timeout))),
+                str(self.cap.timeout),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
         )
+        assert self.process.stderr is not None
+        self.log = Log(self.process.stderr.fileno())
+        try:
+            self.cap.started(self.process.pid)
+        except StoreError:
+            self._terminate()
+            raise
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                log = (self.process.stderr.read() if self.process.stderr else b"").decode()
-                raise StoreError(f"the oxigraph server stopped: {log.strip()[:500]}")
+                self.log.wait()
+                log = self.log.text.decode(errors="replace").strip()
+                raise StoreError(f"the oxigraph server stopped: {log[-500:]}")
             with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", self.backend_port), timeout=1).close()
                 return
@@ -234,22 +200,38 @@ class Endpoint:
         self._terminate()
         raise StoreError("the oxigraph server did not start within 30 s")
 
-    def revive(self, wait: float = 0.0) -> bool:
-        """Start Oxigraph again if it has exited (waiting up to ``wait`` s for a dying one
-        to be gone); whether it had.
+    def out_of_memory(self, log: Log | None, since: int = 0) -> bool:
+        """Whether Oxigraph wrote, after ``since`` bytes of ``log``, that it had no memory."""
+        text = log.since(since) if log is not None else b""
+        return any(sign in text for sign in OUT_OF_MEMORY)
+
+    def memory_message(self, died: bool) -> str:
+        """The answer to a query Oxigraph had no memory for: it died on it, or could not
+        start a thread for it (other queries hold the memory)."""
+        cap = f"--backend-max-mb ({self.backend_mb} MiB)" if self.backend_mb else "memory"
+        if not died:
+            return f"the SPARQL server has no memory left under its {cap}; try again later"
+        if not self.backend_mb:
+            return "the SPARQL server ran out of memory on this query; narrow it (add a LIMIT)"
+        return (
+            f"the query needed more memory than --backend-max-mb allows ({self.backend_mb} "
+            "MiB); narrow it (a LIMIT, fewer rows to sort or group) or raise --backend-max-mb"
+        )
+
+    def revive(self) -> bool:
+        """Start Oxigraph again if it has exited; whether it had.
 
         If it cannot be started, the endpoint stops: ``serve_forever`` returns and
         ``failure`` holds the reason.
         """
         with self._revive_lock:
-            if self.process is None or self.failure:
-                return False
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=wait)  # a crash takes a moment to end the process
-            if self.process.poll() is None:
+            if self.process is None or self.process.poll() is None or self.failure:
                 return False
             code = self.process.returncode
-            sys.stderr.write(f"the oxigraph server exited ({code}); starting it again\n")
+            if self.log is not None:
+                self.log.wait()
+            why = ", out of memory" if self.out_of_memory(self.log) else ""
+            sys.stderr.write(f"the oxigraph server exited ({code}){why}; starting it again\n")
             try:
                 self._spawn()
             except StoreError as exc:
@@ -273,9 +255,12 @@ class Endpoint:
 
     def stop(self) -> None:
         """Stop the gateway and the Oxigraph process; waits for it to exit."""
+        self._stopped.set()
         self.server.shutdown()
         self.server.server_close()
         self._terminate()
+        if self.log is not None:
+            self.log.wait()
         if self.process is not None and self.process.stderr:
             self.process.stderr.close()
         self._unlock()
@@ -301,173 +286,3 @@ class Endpoint:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _user_position(message: bytes) -> bytes:
-    """Oxigraph's ``error at 1:C`` counted from the user's text, not the prologue.
-
-    >>> _user_position(f"error at 1:{len(PROLOGUE) + 5}: expected x".encode())
-    b'error at 1:5: expected x'
-    """
-    match = re.match(rb"error at 1:(\d+)", message)
-    if match is None:
-        return message
-    column = max(int(match.group(1)) - len(PROLOGUE.encode()), 1)
-    return b"error at 1:%d" % column + message[match.end() :]
-
-
-def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
-    class Gateway(_Gateway):
-        ep = endpoint
-
-    return Gateway
-
-
-class _Gateway(BaseHTTPRequestHandler):
-    ep: Endpoint
-    server_version = "triplehelix-sparql"
-    timeout = IDLE  # a silent client does not hold its thread for ever
-
-    def handle(self) -> None:
-        """Serve the connection; a client that leaves early is dropped quietly."""
-        try:
-            super().handle()
-        except (ConnectionError, TimeoutError):
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
-
-    def do_GET(self) -> None:
-        path = urllib.parse.urlsplit(self.path).path
-        if path == "/query":
-            self._query(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
-        elif path == "/update":
-            self._refuse(403, "this endpoint is read-only")
-        else:
-            self._forward("GET", self.path, None, {})
-
-    def do_POST(self) -> None:
-        split = urllib.parse.urlsplit(self.path)
-        if split.path != "/query":
-            self._refuse(403, "this endpoint is read-only")
-            return
-        raw = (self.headers.get("Content-Length") or "0").strip()
-        if not raw.isdigit():
-            self.close_connection = True  # the body's end is unknown: do not read on
-            self._refuse(400, "Content-Length must be a number of bytes")
-            return
-        if int(raw) > MAX_REQUEST:
-            self.close_connection = True
-            self._refuse(413, f"the request body is larger than {MAX_REQUEST} bytes")
-            return
-        body = self.rfile.read(int(raw)).decode("utf-8", errors="replace")
-        params = urllib.parse.parse_qsl(split.query)
-        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if kind == "application/x-www-form-urlencoded":
-            params += urllib.parse.parse_qsl(body)
-        elif kind == "application/sparql-query":
-            params.append(("query", body))
-        elif kind == "application/sparql-update":
-            self._refuse(403, "this endpoint is read-only")
-            return
-        else:
-            self._refuse(415, "send a query as a form field or as application/sparql-query")
-            return
-        self._query(params)
-
-    def do_PUT(self) -> None:
-        self._refuse(403, "this endpoint is read-only")
-
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
-
-    def _query(self, params: list[tuple[str, str]]) -> None:
-        texts = [v for k, v in params if k == "query"]
-        if [k for k, _ in params if k == "update"]:
-            self._refuse(403, "this endpoint is read-only")
-            return
-        if len(texts) != 1:
-            self._refuse(400, "give exactly one query parameter")
-            return
-        try:
-            check_text(texts[0])
-        except QueryError as exc:
-            self._refuse(*_refusal(exc))
-            return
-        rest = [(k, v) for k, v in params if k != "query"]
-        body = urllib.parse.urlencode([("query", PROLOGUE + texts[0]), *rest])
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        self._forward("POST", "/query", body.encode("utf-8"), headers)
-
-    def _forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> None:
-        ep = self.ep
-        for name in FORWARDED:
-            if self.headers.get(name):
-                headers[name] = self.headers[name]
-        if not ep.slots.acquire(timeout=ep.timeout):
-            self._refuse(503, "the endpoint is busy with other queries; try again")
-            return
-        try:
-            fetched = self._fetch(method, path, body, headers)
-        finally:
-            ep.slots.release()
-        if fetched is None:
-            return
-        response, data, elapsed = fetched
-        if data.rstrip().endswith(CANCELLED) and elapsed >= ep.timeout - 0.5:
-            self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
-        elif len(data) > ep.max_bytes:
-            self._refuse(507, f"the answer is larger than {ep.max_bytes} bytes; add a LIMIT")
-        else:
-            if response.status == 400 and path == "/query":
-                data = _user_position(data)
-            self._send(response.status, response.getheader("Content-Type"), data)
-
-    def _fetch(
-        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[http.client.HTTPResponse, bytes, float] | None:
-        """Oxigraph's answer (at most ``max_bytes`` + 1 bytes of it), or None once refused."""
-        ep = self.ep
-        ep.revive()  # it may have died since the last request
-        conn = http.client.HTTPConnection("127.0.0.1", ep.backend_port, timeout=ep.timeout + 2)
-        started = time.monotonic()
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read(ep.max_bytes + 1)
-        except TimeoutError:
-            self._refuse(504, f"the query did not finish within {ep.timeout:g} s")
-            return None
-        except OSError as exc:
-            if ep.revive(wait=5.0):  # the connection broke: Oxigraph died, or is dying
-                self._refuse(502, "the SPARQL server stopped while answering; it was restarted")
-            else:
-                self._refuse(502, f"the SPARQL server is unavailable: {exc}")
-            return None
-        finally:
-            conn.close()
-        return response, data, time.monotonic() - started
-
-    def _refuse(self, status: int, message: str) -> None:
-        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
-
-    def _send(self, status: int, content_type: str | None, data: bytes) -> None:
-        try:
-            self.send_response(status)
-            if content_type:
-                self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-        except ConnectionError:  # the client left: nobody to tell
-            self.close_connection = True
-
-
-def _refusal(exc: QueryError) -> tuple[int, str]:
-    """The HTTP status and message of a query the checks refused."""
-    if exc.code == "update-refused":
-        return 403, "this endpoint is read-only: SPARQL Update is refused"
-    if exc.code == "service-refused":
-        return 403, "SERVICE and LOAD (the network) are refused by this endpoint"
-    return 400, exc.message + (f"\n{exc.hint}" if exc.hint else "")

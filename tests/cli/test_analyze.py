@@ -118,3 +118,16 @@ def test_bad_values_are_usage_errors(
     assert (code, out) == (2, "")
     assert message in err
     assert "Traceback" not in err
+
+
+def test_the_measures_offered_are_the_library_s() -> None:
+    """The CLI keeps the measure choices literal (importing the analytics would load
+    networkx for --help); they must be exactly the library's list."""
+    import click
+
+    from triplehelix.cli.analyze import centrality
+    from triplehelix.graph.analytics.centrality import MEASURES
+
+    option = next(p for p in centrality.params if p.name == "measure")
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == MEASURES

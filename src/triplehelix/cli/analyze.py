@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from triplehelix.cli.common import help_text
-from triplehelix.cli.filters import filter_options, filters_from
+from triplehelix.cli.filters import SPHERES, filter_options, filters_from
 from triplehelix.cli.output import err, print_table
 from triplehelix.cli.stores import open_from, store_options
 from triplehelix.graph.views.network import (
@@ -110,7 +110,7 @@ def summary(store: str | None, fmt: str, **options: Any) -> None:
 @click.option(
     "--of",
     "of_sphere",
-    type=click.Choice(["academia", "industry", "government", "intermediary", "funder"]),
+    type=click.Choice(SPHERES),
     default=None,
     help="List only organisations of this sphere, ranked in the whole network "
     "(--sphere instead leaves the others out before computing).",

@@ -15,6 +15,7 @@ from triplehelix.cli.sink import output_file, output_folder
 from triplehelix.cli.stores import open_from, store_options
 from triplehelix.errors import UsageError
 from triplehelix.graph.exports import GRAPH_FORMATS
+from triplehelix.graph.maps import WHAT
 from triplehelix.graph.views.network import (
     Filters,
     bipartite_graph,
@@ -59,7 +60,7 @@ GRAPH = list(GRAPH_FORMATS)
 @click.option("--with-ontology", is_flag=True, help="Include the ontology and vocabulary graphs.")
 @click.option(
     "--view",
-    type=click.Choice(["coparticipation", "bipartite", "full"]),
+    type=click.Choice(list(WHAT)),
     default=None,
     help="Graph formats: organisations (coparticipation, the default; full for neo4j-csv), "
     "organisations and activities (bipartite) or every typed node (full).",

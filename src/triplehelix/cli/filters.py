@@ -7,9 +7,12 @@ from typing import Any, TypeVar
 
 import click
 
-from triplehelix.graph.views.network import Filters
+from triplehelix.graph.views.network import SPHERE_ORDER, Filters
 
-__all__ = ["filter_options", "filters_from"]
+SPHERES = list(SPHERE_ORDER[:-1])
+"""The helix spheres a filter may name (not ``other``: organisations of no known sphere)."""
+
+__all__ = ["SPHERES", "filter_options", "filters_from"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,7 +35,7 @@ _OPTIONS = [
         "--sphere",
         "spheres",
         multiple=True,
-        type=click.Choice(["academia", "industry", "government", "intermediary", "funder"]),
+        type=click.Choice(SPHERES),
         help="Organisations of this helix sphere (repeatable).",
     ),
     click.option(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from triplehelix.errors import QueryError, UsageError
+from triplehelix.graph.maps import WHAT
 from triplehelix.graph.maps.data import Details
 from triplehelix.graph.query.check import check_text, scan
 from triplehelix.graph.query.run import DEFAULT_TIMEOUT, in_worker
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Selection", "query_graph", "select_view"]
 
-VIEWS = ("coparticipation", "bipartite", "full")
+VIEWS = tuple(WHAT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +79,15 @@ def select_view(
 ) -> nx.Graph:
     """The view ``view`` of ``kg`` narrowed by ``sel``.
 
-    Raises:
-        UsageError: unknown view, or a focus that names no node or several.
+        Raises:
+            UsageError: unknown view, or a focus that names no node or several.
 
-    >>> from triplehelix.graph.store.local import KnowledgeGraph
-    >>> from triplehelix.graph.maps.data import Details
-    >>> g = select_view(KnowledgeGraph.seed(), "bipartite", Selection(country="TJ"), Details())
-    >>> {a["country"] for _, a in g.nodes(data=True) if a["kind"] == "organisation"}
-    {'TJ'}
+        >>> from triplehelix.graph.store.local import KnowledgeGraph
+        >>> from triplehelix.graph.maps import WHAT
+    from triplehelix.graph.maps.data import Details
+        >>> g = select_view(KnowledgeGraph.seed(), "bipartite", Selection(country="TJ"), Details())
+        >>> {a["country"] for _, a in g.nodes(data=True) if a["kind"] == "organisation"}
+        {'TJ'}
     """
     filters = Filters(year_from=sel.year_from, year_to=sel.year_to)
     if view == "coparticipation":

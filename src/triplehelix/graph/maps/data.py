@@ -48,16 +48,21 @@ SELECT DISTINCT ?agent ?activity ?role ?sy ?ey WHERE {
   BIND(COALESCE(?psy, ?asy) AS ?sy) BIND(COALESCE(?pey, ?aey, ?sy) AS ?ey)
 }
 """
+# Each BIND closes its branch: a BIND before a branch's patterns splits it in two groups
+# that Oxigraph joins as a cross product (212 s on the CORDIS sample, issue 14).
 FUNDING = """
 SELECT DISTINCT ?node ?how ?what ?value ?currency WHERE {
-  { ?what th:awardee ?node . BIND("awarded" AS ?how)
-    OPTIONAL { ?what schema:amount ?g . ?g schema:value ?value ; schema:currency ?currency } }
+  { ?what th:awardee ?node
+    OPTIONAL { ?what schema:amount ?g . ?g schema:value ?value ; schema:currency ?currency }
+    BIND("awarded" AS ?how) }
   UNION
-  { ?what schema:funder ?node . BIND("funds" AS ?how)
-    OPTIONAL { ?what schema:amount ?f . ?f schema:value ?value ; schema:currency ?currency } }
+  { ?what schema:funder ?node
+    OPTIONAL { ?what schema:amount ?f . ?f schema:value ?value ; schema:currency ?currency }
+    BIND("funds" AS ?how) }
   UNION
-  { ?p th:agent ?node ; th:contribution ?c ; th:activity ?what . BIND("contributes to" AS ?how)
-    ?c schema:amount ?m . ?m schema:value ?value ; schema:currency ?currency }
+  { ?p th:agent ?node ; th:contribution ?c ; th:activity ?what .
+    ?c schema:amount ?m . ?m schema:value ?value ; schema:currency ?currency
+    BIND("contributes to" AS ?how) }
 }
 """
 SOURCES = """

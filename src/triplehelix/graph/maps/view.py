@@ -83,8 +83,7 @@ def select_view(
             UsageError: unknown view, or a focus that names no node or several.
 
         >>> from triplehelix.graph.store.local import KnowledgeGraph
-        >>> from triplehelix.graph.maps import WHAT
-    from triplehelix.graph.maps.data import Details
+        >>> from triplehelix.graph.maps.data import Details
         >>> g = select_view(KnowledgeGraph.seed(), "bipartite", Selection(country="TJ"), Details())
         >>> {a["country"] for _, a in g.nodes(data=True) if a["kind"] == "organisation"}
         {'TJ'}

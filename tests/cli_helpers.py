@@ -1,4 +1,4 @@
-"""Shared test helpers."""
+"""Shared test helpers: where things are, and the CLI run in process (see conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import csv
 from pathlib import Path
 
 from triplehelix.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def run_main(args: list[str]) -> int:
@@ -15,9 +18,6 @@ def run_main(args: list[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     return 0
-
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def small_cordis(folder: Path, rows: int) -> Path:

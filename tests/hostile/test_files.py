@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from cli_helpers import FIXTURES, run_main
-from graph.test_bulk_crash import child, write_data
+from graph.store.test_bulk_crash import child, write_data
 from triplehelix.graph.store import bulk
 from triplehelix.graph.store.local import KnowledgeGraph
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, run_main
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, run_main
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 
 
 @pytest.fixture(scope="module")

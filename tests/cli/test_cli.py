@@ -11,14 +11,12 @@ from pathlib import Path
 import click
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, ROOT, run_main
 from triplehelix.cli.main import cli
 from triplehelix.graph.store.local import KnowledgeGraph
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
-ROOT = Path(__file__).parent.parent.parent
 # The front page and the page on the command line conventions (docs/cli.md).
 README_AND_CLI_PAGE = "\n".join(
     (ROOT / page).read_text(encoding="utf-8") for page in ("README.md", "docs/cli.md")

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, ROOT, run_main
 from cli_helpers import small_cordis as cordis_sample
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
 
 
@@ -129,15 +128,14 @@ def test_import_both_then_resolve_accept_and_undo(
 def test_importing_page_example_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = Path(__file__).parent.parent.parent
-    section = (root / "docs" / "importing.md").read_text(encoding="utf-8")
+    section = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
     assert section.startswith("# Importing real data\n")
     block = re.search(r"```console\n(.*?)```", section, re.S)
     assert block
     commands = [c for c in block.group(1).splitlines() if c.startswith("triplehelix ")]
     for sub in ("cordis", "ror"):
         shutil.copytree(FIXTURES / sub, tmp_path / "tests" / "fixtures" / sub)
-    shutil.copytree(root / "examples", tmp_path / "examples")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     statuses = [(c, run_main(shlex.split(c)[1:])) for c in commands]
     assert statuses == [(c, 0) for c in commands]
@@ -159,9 +157,8 @@ def test_importing_page_example_runs(
 def test_import_csv_dry_run_shows_the_records(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    root = Path(__file__).parent.parent.parent
     table = FIXTURES / "cordis" / "Stacked_by_activityType.csv"
-    mapping = root / "examples" / "mapping" / "cordis-organisations.yaml"
+    mapping = ROOT / "examples" / "mapping" / "cordis-organisations.yaml"
     code, out, err = run(
         capsys, "import", "csv", str(table), "--mapping", str(mapping), "--dry-run"
     )

@@ -8,15 +8,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, ROOT, run_main
 from cli_helpers import small_cordis as cordis_sample
 from oxigraph_server import OxigraphServer
 from triplehelix.graph.store.local import KnowledgeGraph
 
 META = "https://w3id.org/triplehelix/graph/meta"
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
-MAPPING = Path(__file__).parent.parent.parent / "examples" / "mapping"
+MAPPING = ROOT / "examples" / "mapping"
 
 
 @pytest.fixture(autouse=True)

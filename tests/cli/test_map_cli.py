@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, run_main
 from triplehelix.data.loader import load_records
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph
 
-VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

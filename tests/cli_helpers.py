@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from triplehelix.cli.main import main
 
@@ -18,6 +19,20 @@ def run_main(args: list[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     return 0
+
+
+class Ran(NamedTuple):
+    """What one in-process CLI run gave: exit status, stdout, stderr."""
+
+    code: int
+    out: str
+    err: str
+
+
+class Cli(Protocol):
+    """The ``run_cli`` fixture (conftest.py): ``run_cli("load", path)`` runs ``triplehelix``."""
+
+    def __call__(self, *args: str) -> Ran: ...
 
 
 def small_cordis(folder: Path, rows: int) -> Path:

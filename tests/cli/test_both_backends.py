@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,15 +18,10 @@ from cli_helpers import FIXTURES, run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
 
+pytestmark = pytest.mark.usefixtures("no_user_config")
+
 BACKENDS = ["local", "remote"]
 VALID = FIXTURES / "valid"
-
-
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read the machine's own config file or endpoint variable."""
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -43,14 +37,10 @@ def _loaded(capsys: pytest.CaptureFixture[str], location: str, data: Path) -> st
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
-    srv.start()
-    try:
-        assert run_main(["load", str(seed_path()), "--store", srv.url]) == 0
-        yield srv
-    finally:
-        srv.stop()
+def server(oxigraph_module: OxigraphServer) -> OxigraphServer:
+    """An Oxigraph server holding the seed world."""
+    assert run_main(["load", str(seed_path()), "--store", oxigraph_module.url]) == 0
+    return oxigraph_module
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +59,11 @@ def seed_store(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty store: a new folder, or a new server."""
     if request.param == "local":
-        yield str(tmp_path / "kg")
-        return
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    try:
-        yield srv.url
-    finally:
-        srv.stop()
+        return str(tmp_path / "kg")
+    return str(request.getfixturevalue("oxigraph").url)
 
 
 def test_stats(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,27 +144,22 @@ def test_unload(fresh: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_unload_answers_the_same_on_both(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, oxigraph: OxigraphServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = _loaded(capsys, str(tmp_path / "kg"), VALID)
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    try:
-        _loaded(capsys, srv.url, VALID)
-        said = []
-        for location in (folder, srv.url):
-            code, _, err = run(capsys, "unload", "10-organisations.csv", "--store", location)
-            assert code == 0, err
-            said.append(err.split(": ", 1)[1])
-            code, out, err = run(capsys, "export", "--store", location, "--format", "nq")
-            assert code == 0, err
-            said.append(out)
-        assert said[0] == said[2]  # "N quads removed, M left"
-        assert _quads(said[1].encode(), ox.RdfFormat.N_QUADS) == _quads(
-            said[3].encode(), ox.RdfFormat.N_QUADS
-        )
-    finally:
-        srv.stop()
+    _loaded(capsys, oxigraph.url, VALID)
+    said = []
+    for location in (folder, oxigraph.url):
+        code, _, err = run(capsys, "unload", "10-organisations.csv", "--store", location)
+        assert code == 0, err
+        said.append(err.split(": ", 1)[1])
+        code, out, err = run(capsys, "export", "--store", location, "--format", "nq")
+        assert code == 0, err
+        said.append(out)
+    assert said[0] == said[2]  # "N quads removed, M left"
+    assert _quads(said[1].encode(), ox.RdfFormat.N_QUADS) == _quads(
+        said[3].encode(), ox.RdfFormat.N_QUADS
+    )
 
 
 def test_saved_query_with_a_parameter(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,6 @@ other keys apply once a read command goes remote.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,29 +17,17 @@ from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
 from triplehelix.graph.store.backend import free_port
 
+pytestmark = pytest.mark.usefixtures("no_user_config")
+
 SECRET = "s3cret-do-not-print"
 PARTNERS = ["query", "--saved", "partners-of", "--param", "org=ektu", "--format", "csv"]
 
 
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Tests never read the machine's own config file or endpoint variable."""
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(path))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
-    return path
-
-
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+def loaded(oxigraph_module: OxigraphServer) -> OxigraphServer:
     """An Oxigraph server holding the seed world."""
-    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
-    srv.start()
-    try:
-        assert run_main(["load-remote", str(seed_path()), "--endpoint", srv.url]) == 0
-        yield srv
-    finally:
-        srv.stop()
+    assert run_main(["load-remote", str(seed_path()), "--endpoint", oxigraph_module.url]) == 0
+    return oxigraph_module
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -115,9 +115,9 @@ def test_import_target_errors(
 
 
 def test_import_to_the_endpoint_of_the_config_file(
-    oxigraph: OxigraphServer, tmp_path: Path, run_cli: Cli
+    oxigraph: OxigraphServer, no_user_config: Path, run_cli: Cli
 ) -> None:
-    (tmp_path / "config.toml").write_text(f'[remote]\nendpoint = "{oxigraph.url}"\n')
+    no_user_config.write_text(f'[remote]\nendpoint = "{oxigraph.url}"\n')
     code, _, err = run_cli("import", "ror", str(ROR))  # as `load` without --store
     assert code == 0, err
     assert f"to {oxigraph.url}/query" in err

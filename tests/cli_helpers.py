@@ -1,11 +1,15 @@
-"""Shared test helpers."""
+"""Shared test helpers: where things are, and the CLI run in process (see conftest.py)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from triplehelix.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def run_main(args: list[str]) -> int:
@@ -17,7 +21,18 @@ def run_main(args: list[str]) -> int:
     return 0
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
+class Ran(NamedTuple):
+    """What one in-process CLI run gave: exit status, stdout, stderr."""
+
+    code: int
+    out: str
+    err: str
+
+
+class Cli(Protocol):
+    """The ``run_cli`` fixture (conftest.py): ``run_cli("load", path)`` runs ``triplehelix``."""
+
+    def __call__(self, *args: str) -> Ran: ...
 
 
 def small_cordis(folder: Path, rows: int) -> Path:

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 import triplehelix
-from cli_helpers import run_main
+from cli_helpers import ROOT, run_main
 from triplehelix.errors import ExitStatus
 
-ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from browser_helpers import Visit
+from cli_helpers import ROOT
 
 CHROMIUM = os.environ.get("TH_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -29,7 +30,7 @@ ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-OUTPUT = Path(__file__).resolve().parents[2] / "out" / "test-browser"
+OUTPUT = ROOT / "out" / "test-browser"
 READY_MS = 60_000  # generous: the machine may be loaded
 
 

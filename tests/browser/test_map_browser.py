@@ -14,12 +14,13 @@ import pytest
 import yaml
 
 from browser_helpers import Visit
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import load_records, seed_path
 from triplehelix.graph.maps.build import map_page
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph
 
-VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 Open = Callable[[Path], Visit]
 
 

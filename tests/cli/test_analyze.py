@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, Cli, run_main
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +20,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(["analyze", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_summary_as_json(capsys: pytest.CaptureFixture[str], store: str) -> None:
-    code, out, _ = run(capsys, "summary", "--store", store, "--format", "json")
+def test_summary_as_json(run_cli: Cli, store: str) -> None:
+    code, out, _ = run_cli("analyze", "summary", "--store", store, "--format", "json")
     assert code == 0
     views = json.loads(out)["views"]
     assert views[0] == {
@@ -41,9 +34,9 @@ def test_summary_as_json(capsys: pytest.CaptureFixture[str], store: str) -> None
     }
 
 
-def test_centrality_as_csv_with_a_filter(capsys: pytest.CaptureFixture[str], store: str) -> None:
-    code, out, _ = run(
-        capsys,
+def test_centrality_as_csv_with_a_filter(run_cli: Cli, store: str) -> None:
+    code, out, _ = run_cli(
+        "analyze",
         "centrality",
         "--store",
         store,
@@ -62,39 +55,47 @@ def test_centrality_as_csv_with_a_filter(capsys: pytest.CaptureFixture[str], sto
     ]
 
 
-def test_multi_table_csv_has_named_sections(capsys: pytest.CaptureFixture[str], store: str) -> None:
-    code, out, _ = run(capsys, "mixing", "--store", store, "--format", "csv")
+def test_multi_table_csv_has_named_sections(run_cli: Cli, store: str) -> None:
+    code, out, _ = run_cli("analyze", "mixing", "--store", store, "--format", "csv")
     assert code == 0
     assert out.startswith("# matrix\nsphere,academia,industry\nacademia,1,2\nindustry,2,0\n")
     assert "\n# assortativity\nattribute,r\nsphere,-0.5\ncountry,-0.5\n" in out
 
 
-def test_synergy_by_year_and_brokerage_tables(
-    capsys: pytest.CaptureFixture[str], store: str
-) -> None:
-    code, out, _ = run(capsys, "synergy", "--store", store, "--by", "year", "--format", "json")
+def test_synergy_by_year_and_brokerage_tables(run_cli: Cli, store: str) -> None:
+    code, out, _ = run_cli(
+        "analyze", "synergy", "--store", store, "--by", "year", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     # p1: U+I (alpha, beta), p2: U+I (alpha, beta, gamma), p3: U (gamma; delta is a funder)
     assert data["counts"] == [{"U": 1, "I": 0, "G": 0, "UI": 2, "UG": 0, "IG": 0, "UIG": 0, "N": 3}]
     assert [r["year"] for r in data["by_year"]] == [2019, 2021, 2022]
-    code, out, _ = run(capsys, "brokerage", "--store", store, "--format", "json")
+    code, out, _ = run_cli("analyze", "brokerage", "--store", store, "--format", "json")
     assert code == 0
     assert json.loads(out)["brokers"] == []  # a triangle has no open 2-path
 
 
-def test_suggest_names_the_shared_partner(capsys: pytest.CaptureFixture[str], store: str) -> None:
+def test_suggest_names_the_shared_partner(run_cli: Cli, store: str) -> None:
     # with funders, delta (p3 with gamma) is two steps from alpha through gamma (3 partners)
-    code, out, _ = run(
-        capsys, "suggest", "--store", store, "--org", "AU", "--include-funders", "--format", "json"
+    code, out, _ = run_cli(
+        "analyze",
+        "suggest",
+        "--store",
+        store,
+        "--org",
+        "AU",
+        "--include-funders",
+        "--format",
+        "json",
     )
     assert code == 0
     (row,) = json.loads(out)["suggestions"]
     assert (row["organisation"], row["shared_partners"]) == ("Delta Fund", "Gamma Institute")
 
 
-def test_table_output_and_notes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "brokerage", "--include-events")
+def test_table_output_and_notes(run_cli: Cli) -> None:
+    code, out, err = run_cli("analyze", "brokerage", "--include-events")
     assert code == 0
     assert "# Broker roles by helix sphere of the broker" in out
     assert "note: undirected ties count both ways" in err
@@ -111,10 +112,8 @@ def test_table_output_and_notes(capsys: pytest.CaptureFixture[str]) -> None:
         (["summary", "--role", "boss"], "no participation role 'boss' [unknown-role]"),
     ],
 )
-def test_bad_values_are_usage_errors(
-    capsys: pytest.CaptureFixture[str], args: list[str], message: str
-) -> None:
-    code, out, err = run(capsys, *args)
+def test_bad_values_are_usage_errors(run_cli: Cli, args: list[str], message: str) -> None:
+    code, out, err = run_cli("analyze", *args)
     assert (code, out) == (2, "")
     assert message in err
     assert "Traceback" not in err

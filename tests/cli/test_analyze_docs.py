@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import ROOT, run_main
 
-DOCS = Path(__file__).parent.parent.parent / "docs"
+DOCS = ROOT / "docs"
 # Only these two pages: other pages' transcripts are checked by their own tests.
 SECTIONS = "\n".join(
     (DOCS / page).read_text(encoding="utf-8") for page in ("analysing.md", "exporting.md")

@@ -10,9 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, Cli, run_main
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 
 
 @pytest.fixture(scope="module")
@@ -22,17 +22,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(["export", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_graphml_file_opens_in_networkx(
-    capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path
-) -> None:
+def test_graphml_file_opens_in_networkx(run_cli: Cli, store: str, tmp_path: Path) -> None:
     target = tmp_path / "partners.graphml"
-    code, out, err = run(capsys, "--store", store, "--format", "graphml", "-o", str(target))
+    code, out, err = run_cli("export", "--store", store, "--format", "graphml", "-o", str(target))
     assert (code, out) == (0, "")
     assert f"wrote {target}" in err
     g = nx.read_graphml(target)
@@ -40,34 +32,34 @@ def test_graphml_file_opens_in_networkx(
     assert sorted(d["weight"] for _, _, d in g.edges(data=True)) == [1, 1, 2]
 
 
-def test_bipartite_json_to_stdout_with_a_filter(
-    capsys: pytest.CaptureFixture[str], store: str
-) -> None:
-    code, out, _ = run(
-        capsys, "--store", store, "--format", "json", "--view", "bipartite", "--country", "TJ"
+def test_bipartite_json_to_stdout_with_a_filter(run_cli: Cli, store: str) -> None:
+    code, out, _ = run_cli(
+        "export", "--store", store, "--format", "json", "--view", "bipartite", "--country", "TJ"
     )
     assert code == 0
     g = nx.node_link_graph(json.loads(out), edges="edges")
     assert (g.number_of_nodes(), g.number_of_edges()) == (3, 2)  # gamma, p2, p3
 
 
-def test_csv_to_stdout_or_a_folder(
-    capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path
-) -> None:
-    code, out, _ = run(capsys, "--store", store, "--format", "csv")
+def test_csv_to_stdout_or_a_folder(run_cli: Cli, store: str, tmp_path: Path) -> None:
+    code, out, _ = run_cli("export", "--store", store, "--format", "csv")
     assert code == 0
     assert [r["element"] for r in csv.DictReader(io.StringIO(out))].count("edge") == 3
     folder = tmp_path / "csv"
-    code, _, _ = run(capsys, "--store", store, "--format", "csv", "-o", str(folder))
+    code, _, _ = run_cli("export", "--store", store, "--format", "csv", "-o", str(folder))
     assert code == 0
     assert sorted(p.name for p in folder.iterdir()) == ["edges.csv", "nodes.csv"]
 
 
-def test_folder_formats(capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path) -> None:
-    code, _, _ = run(capsys, "--store", store, "--format", "neo4j-csv", "-o", str(tmp_path / "n"))
+def test_folder_formats(run_cli: Cli, store: str, tmp_path: Path) -> None:
+    code, _, _ = run_cli(
+        "export", "--store", store, "--format", "neo4j-csv", "-o", str(tmp_path / "n")
+    )
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "n").iterdir()) == ["nodes.csv", "relationships.csv"]
-    code, _, _ = run(capsys, "--store", store, "--format", "vosviewer", "-o", str(tmp_path / "v"))
+    code, _, _ = run_cli(
+        "export", "--store", store, "--format", "vosviewer", "-o", str(tmp_path / "v")
+    )
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "v").iterdir()) == ["map.txt", "network.txt"]
 
@@ -90,14 +82,14 @@ def test_folder_formats(capsys: pytest.CaptureFixture[str], store: str, tmp_path
     ],
 )
 def test_bad_combinations_are_usage_errors(
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     args: list[str],
     message: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, *args)
+    code, out, err = run_cli("export", *args)
     assert (code, out) == (2, "")
     assert message in err
     assert not (tmp_path / "x").exists()

@@ -9,48 +9,32 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from cli_helpers import FIXTURES, run_main
+from cli_helpers import FIXTURES, Cli, run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
+
+pytestmark = pytest.mark.usefixtures("no_user_config")
 
 BACKENDS = ["local", "remote"]
 VALID = FIXTURES / "valid"
 
 
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read the machine's own config file or endpoint variable."""
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _loaded(capsys: pytest.CaptureFixture[str], location: str, data: Path) -> str:
-    code, _, err = run(capsys, "load", str(data), "--store", location)
+def _loaded(run_cli: Cli, location: str, data: Path) -> str:
+    code, _, err = run_cli("load", str(data), "--store", location)
     assert code == 0, err
     return location
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
-    srv.start()
-    try:
-        assert run_main(["load", str(seed_path()), "--store", srv.url]) == 0
-        yield srv
-    finally:
-        srv.stop()
+def server(oxigraph_module: OxigraphServer) -> OxigraphServer:
+    """An Oxigraph server holding the seed world."""
+    assert run_main(["load", str(seed_path()), "--store", oxigraph_module.url]) == 0
+    return oxigraph_module
 
 
 @pytest.fixture(scope="module")
@@ -69,30 +53,24 @@ def seed_store(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty store: a new folder, or a new server."""
     if request.param == "local":
-        yield str(tmp_path / "kg")
-        return
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    try:
-        yield srv.url
-    finally:
-        srv.stop()
+        return str(tmp_path / "kg")
+    return str(request.getfixturevalue("oxigraph").url)
 
 
-def test_stats(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "stats", "--store", seed_store, "--format", "json")
+def test_stats(seed_store: str, run_cli: Cli) -> None:
+    code, out, err = run_cli("stats", "--store", seed_store, "--format", "json")
     assert code == 0, err
-    _, seed, _ = run(capsys, "stats", "--format", "json")  # the seed world in memory
+    _, seed, _ = run_cli("stats", "--format", "json")  # the seed world in memory
     got, want = json.loads(out), json.loads(seed)
     for doc in (got, want):
         doc.pop("location")
         doc.pop("store_bytes")
     assert got == want
     assert got["by_class"]["Organization"] > 5
-    code, out, err = run(capsys, "stats", "--store", seed_store)
+    code, out, err = run_cli("stats", "--store", seed_store)
     assert code == 0, err
     assert seed_store.rstrip("/") in out
 
@@ -126,23 +104,23 @@ def test_export_rdf(
         assert ox.NamedNode("https://w3id.org/triplehelix/graph/ontology") not in named
 
 
-def test_export_a_network_view(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "export", "--store", seed_store, "--format", "json")
+def test_export_a_network_view(seed_store: str, run_cli: Cli) -> None:
+    code, out, err = run_cli("export", "--store", seed_store, "--format", "json")
     assert code == 0, err
-    _, seed, _ = run(capsys, "export", "--format", "json")
+    _, seed, _ = run_cli("export", "--format", "json")
     assert json.loads(out) == json.loads(seed)
 
 
-def test_unload(fresh: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _loaded(capsys, fresh, VALID)
-    code, before, err = run(capsys, "stats", "--store", fresh, "--format", "json")
+def test_unload(fresh: str, tmp_path: Path, run_cli: Cli) -> None:
+    _loaded(run_cli, fresh, VALID)
+    code, before, err = run_cli("stats", "--store", fresh, "--format", "json")
     assert code == 0, err
-    code, _, err = run(capsys, "unload", "30-participations.jsonl", "--store", fresh)
+    code, _, err = run_cli("unload", "30-participations.jsonl", "--store", fresh)
     assert code == 0, err
     said = re.search(r": (\d+) quads removed, (\d+) left", err)
     assert said is not None, err
     removed, left = int(said.group(1)), int(said.group(2))
-    _, after, _ = run(capsys, "stats", "--store", fresh, "--format", "json")
+    _, after, _ = run_cli("stats", "--store", fresh, "--format", "json")
     was, now = json.loads(before), json.loads(after)
     assert removed > 0
     assert now["quads"] == left == was["quads"] - removed
@@ -150,60 +128,55 @@ def test_unload(fresh: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert (was["by_class"]["Participation"], now["by_class"]["Participation"]) == (9, 2)
     assert (was["by_class"]["SourceRecord"], now["by_class"]["SourceRecord"]) == (15, 8)
     assert now["by_class"]["Organization"] == was["by_class"]["Organization"]  # they stay
-    code, _, err = run(capsys, "unload", "30-participations.jsonl", "--store", fresh)
+    code, _, err = run_cli("unload", "30-participations.jsonl", "--store", fresh)
     assert code == 5
     assert "[no-source]" in err
     # loading it again brings back exactly what was there
-    _loaded(capsys, fresh, VALID)
-    _, again, _ = run(capsys, "stats", "--store", fresh, "--format", "json")
+    _loaded(run_cli, fresh, VALID)
+    _, again, _ = run_cli("stats", "--store", fresh, "--format", "json")
     assert json.loads(again)["by_class"] == was["by_class"]
 
 
 def test_unload_answers_the_same_on_both(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, oxigraph: OxigraphServer, run_cli: Cli
 ) -> None:
-    folder = _loaded(capsys, str(tmp_path / "kg"), VALID)
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    try:
-        _loaded(capsys, srv.url, VALID)
-        said = []
-        for location in (folder, srv.url):
-            code, _, err = run(capsys, "unload", "10-organisations.csv", "--store", location)
-            assert code == 0, err
-            said.append(err.split(": ", 1)[1])
-            code, out, err = run(capsys, "export", "--store", location, "--format", "nq")
-            assert code == 0, err
-            said.append(out)
-        assert said[0] == said[2]  # "N quads removed, M left"
-        assert _quads(said[1].encode(), ox.RdfFormat.N_QUADS) == _quads(
-            said[3].encode(), ox.RdfFormat.N_QUADS
-        )
-    finally:
-        srv.stop()
+    folder = _loaded(run_cli, str(tmp_path / "kg"), VALID)
+    _loaded(run_cli, oxigraph.url, VALID)
+    said = []
+    for location in (folder, oxigraph.url):
+        code, _, err = run_cli("unload", "10-organisations.csv", "--store", location)
+        assert code == 0, err
+        said.append(err.split(": ", 1)[1])
+        code, out, err = run_cli("export", "--store", location, "--format", "nq")
+        assert code == 0, err
+        said.append(out)
+    assert said[0] == said[2]  # "N quads removed, M left"
+    assert _quads(said[1].encode(), ox.RdfFormat.N_QUADS) == _quads(
+        said[3].encode(), ox.RdfFormat.N_QUADS
+    )
 
 
-def test_saved_query_with_a_parameter(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_saved_query_with_a_parameter(seed_store: str, run_cli: Cli) -> None:
     args = ["query", "--saved", "partners-of", "--param", "org=ektu", "--format", "csv"]
-    code, out, err = run(capsys, *args, "--store", seed_store)
+    code, out, err = run_cli(*args, "--store", seed_store)
     assert code == 0, err
-    _, seed, _ = run(capsys, *args)
+    _, seed, _ = run_cli(*args)
     assert sorted(out.splitlines()) == sorted(seed.splitlines())
     assert len(out.splitlines()) > 2
-    code, out, err = run(capsys, "query", "ASK { ?o a th:University }", "--store", seed_store)
+    code, out, err = run_cli("query", "ASK { ?o a th:University }", "--store", seed_store)
     assert (code, out.strip()) == (0, "true"), err
     text = "CONSTRUCT { ?o a th:University } WHERE { ?o a th:University }"
-    code, out, err = run(capsys, "query", text, "--store", seed_store, "--format", "nt")
+    code, out, err = run_cli("query", text, "--store", seed_store, "--format", "nt")
     assert code == 0, err
-    _, seed, _ = run(capsys, "query", text, "--format", "nt")
+    _, seed, _ = run_cli("query", text, "--format", "nt")
     assert set(out.splitlines()) == set(seed.splitlines())
     assert out.strip()
 
 
-def test_map_to_stdout(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "map", "--store", seed_store, "--focus", "ektu", "-o", "-")
+def test_map_to_stdout(seed_store: str, run_cli: Cli) -> None:
+    code, out, err = run_cli("map", "--store", seed_store, "--focus", "ektu", "-o", "-")
     assert code == 0, err
-    _, seed, _ = run(capsys, "map", "--focus", "ektu", "-o", "-")
+    _, seed, _ = run_cli("map", "--focus", "ektu", "-o", "-")
     assert out.startswith("<!DOCTYPE html>") or "<html" in out[:500]
     where = "/query" if seed_store.startswith("http") else seed_store
     assert where in out
@@ -212,42 +185,40 @@ def test_map_to_stdout(seed_store: str, capsys: pytest.CaptureFixture[str]) -> N
     assert labels == set(re.findall(r'"label": ?"([^"]+)"', seed))
 
 
-def test_analyze_summary(seed_store: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "analyze", "summary", "--store", seed_store, "--format", "json")
+def test_analyze_summary(seed_store: str, run_cli: Cli) -> None:
+    code, out, err = run_cli("analyze", "summary", "--store", seed_store, "--format", "json")
     assert code == 0, err
-    _, seed, _ = run(capsys, "analyze", "summary", "--format", "json")
+    _, seed, _ = run_cli("analyze", "summary", "--format", "json")
     assert json.loads(out) == json.loads(seed)
     assert json.loads(out)
 
 
 def test_resolve_lists_the_same_candidates_on_both(
-    folder: str, server: OxigraphServer, capsys: pytest.CaptureFixture[str]
+    folder: str, server: OxigraphServer, run_cli: Cli
 ) -> None:
     answers = []
     for location in (folder, server.url):
         for extra in ([], ["--merged"]):
-            code, out, err = run(capsys, "resolve", "--store", location, "--format", "json", *extra)
+            code, out, err = run_cli("resolve", "--store", location, "--format", "json", *extra)
             assert code == 0, err
             answers.append(json.loads(out))
     assert answers[:2] == answers[2:]
-    code, _, err = run(capsys, "resolve")
+    code, _, err = run_cli("resolve")
     assert code == 2
     assert "[no-target]" in err
 
 
-def test_serve_refuses_a_server(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "serve", "--store", "http://127.0.0.1:9")
+def test_serve_refuses_a_server(run_cli: Cli) -> None:
+    code, _, err = run_cli("serve", "--store", "http://127.0.0.1:9")
     assert code == 2
     assert "serve works on a local store folder only [serve-needs-folder]" in err
 
 
-def test_store_url_and_endpoint_alias_agree(
-    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
-) -> None:
-    by_store = run(capsys, "stats", "--store", server.url, "--format", "json")
-    by_endpoint = run(capsys, "stats", "--endpoint", server.url, "--format", "json")
+def test_store_url_and_endpoint_alias_agree(server: OxigraphServer, run_cli: Cli) -> None:
+    by_store = run_cli("stats", "--store", server.url, "--format", "json")
+    by_endpoint = run_cli("stats", "--endpoint", server.url, "--format", "json")
     assert by_store == by_endpoint
     assert by_store[0] == 0
-    code, _, err = run(capsys, "stats", "--store", server.url, "--endpoint", server.url)
+    code, _, err = run_cli("stats", "--store", server.url, "--endpoint", server.url)
     assert code == 2
     assert "[bad-source]" in err

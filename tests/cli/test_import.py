@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, ROOT, Cli, run_main
 from cli_helpers import small_cordis as cordis_sample
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main([*args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -31,11 +24,10 @@ def small_cordis(tmp_path: Path) -> Path:
 
 
 def test_import_cordis_report_and_idempotence(
-    capsys: pytest.CaptureFixture[str], small_cordis: Path, tmp_path: Path
+    run_cli: Cli, small_cordis: Path, tmp_path: Path
 ) -> None:
     store, report = tmp_path / "kg", tmp_path / "report.json"
-    code, out, err = run(
-        capsys,
+    code, out, err = run_cli(
         "import",
         "cordis",
         str(small_cordis),
@@ -55,51 +47,48 @@ def test_import_cordis_report_and_idempotence(
     assert data["missing"] == ({"h2020.csv: contribution": na} if na else {})
     assert f"missing\th2020.csv: contribution\t{na}" in out or not na
     assert "new quads" in err
-    code, _, err = run(capsys, "import", "cordis", str(small_cordis), "--store", str(store))
+    code, _, err = run_cli("import", "cordis", str(small_cordis), "--store", str(store))
     assert code == 0
     assert ": 0 new quads" in err
 
 
-def test_dry_run_writes_nothing(
-    capsys: pytest.CaptureFixture[str], small_cordis: Path, tmp_path: Path
-) -> None:
-    code, out, err = run(capsys, "import", "cordis", str(small_cordis), "--dry-run")
+def test_dry_run_writes_nothing(run_cli: Cli, small_cordis: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli("import", "cordis", str(small_cordis), "--dry-run")
     assert code == 0
     assert "dry run" in err
     assert "created\tparticipation\t300" in out
     assert not (tmp_path / "kg").exists()
 
 
-def test_usage_and_input_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, "import", "ror", str(ROR))
+def test_usage_and_input_errors(run_cli: Cli, tmp_path: Path) -> None:
+    code, _, err = run_cli("import", "ror", str(ROR))
     assert code == 2
     assert "[no-store]" in err
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
-    code, _, err = run(capsys, "import", "cordis", str(other), "--dry-run")
+    code, _, err = run_cli("import", "cordis", str(other), "--dry-run")
     assert code == 4
     assert "[unknown-layout]" in err
     assert "Traceback" not in err
 
 
 def test_import_both_then_resolve_accept_and_undo(
-    capsys: pytest.CaptureFixture[str], small_cordis: Path, tmp_path: Path
+    run_cli: Cli, small_cordis: Path, tmp_path: Path
 ) -> None:
     store = str(tmp_path / "kg")
-    assert run(capsys, "import", "cordis", str(small_cordis), "--store", store)[0] == 0
-    assert run(capsys, "import", "ror", str(ROR), "--store", store)[0] == 0
-    code, out, err = run(capsys, "resolve", "--store", store, "--format", "json")
+    assert run_cli("import", "cordis", str(small_cordis), "--store", store)[0] == 0
+    assert run_cli("import", "ror", str(ROR), "--store", store)[0] == 0
+    code, out, err = run_cli("resolve", "--store", store, "--format", "json")
     assert code == 0, err
     candidates = json.loads(out)
     assert candidates
     assert all(c["basis"] == "name" for c in candidates)
     # --apply merges identifier matches only: name candidates stay open
-    code, out, err = run(capsys, "resolve", "--store", store, "--apply", "--format", "json")
+    code, out, err = run_cli("resolve", "--store", store, "--apply", "--format", "json")
     assert code == 0
     assert len(json.loads(out)) == len(candidates)
     first = candidates[0]["id"]
-    code, out, err = run(
-        capsys,
+    code, out, err = run_cli(
         "resolve",
         "--store",
         store,
@@ -113,15 +102,15 @@ def test_import_both_then_resolve_accept_and_undo(
     assert code == 0
     assert "merged 1 pair" in err
     assert first not in {c["id"] for c in json.loads(out)}
-    code, out, _ = run(capsys, "resolve", "--store", store, "--merged", "--format", "json")
+    code, out, _ = run_cli("resolve", "--store", store, "--merged", "--format", "json")
     [merge] = json.loads(out)
     assert (merge["d"], merge["who"]) == (first, "Reviewer")
-    code, _, err = run(capsys, "resolve", "--store", store, "--undo", first)
+    code, _, err = run_cli("resolve", "--store", store, "--undo", first)
     assert code == 0
     assert f"undone merge {first}" in err
-    code, out, _ = run(capsys, "resolve", "--store", store, "--merged", "--format", "json")
+    code, out, _ = run_cli("resolve", "--store", store, "--merged", "--format", "json")
     assert json.loads(out) == []
-    code, _, err = run(capsys, "resolve", "--store", store, "--accept", "nope")
+    code, _, err = run_cli("resolve", "--store", store, "--accept", "nope")
     assert code == 2
     assert "[no-such-candidate]" in err
 
@@ -129,15 +118,14 @@ def test_import_both_then_resolve_accept_and_undo(
 def test_importing_page_example_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = Path(__file__).parent.parent.parent
-    section = (root / "docs" / "importing.md").read_text(encoding="utf-8")
+    section = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
     assert section.startswith("# Importing real data\n")
     block = re.search(r"```console\n(.*?)```", section, re.S)
     assert block
     commands = [c for c in block.group(1).splitlines() if c.startswith("triplehelix ")]
     for sub in ("cordis", "ror"):
         shutil.copytree(FIXTURES / sub, tmp_path / "tests" / "fixtures" / sub)
-    shutil.copytree(root / "examples", tmp_path / "examples")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     statuses = [(c, run_main(shlex.split(c)[1:])) for c in commands]
     assert statuses == [(c, 0) for c in commands]
@@ -156,15 +144,10 @@ def test_importing_page_example_runs(
     assert (tmp_path / "central-asia.html").stat().st_size > 0
 
 
-def test_import_csv_dry_run_shows_the_records(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    root = Path(__file__).parent.parent.parent
+def test_import_csv_dry_run_shows_the_records(run_cli: Cli, tmp_path: Path) -> None:
     table = FIXTURES / "cordis" / "Stacked_by_activityType.csv"
-    mapping = root / "examples" / "mapping" / "cordis-organisations.yaml"
-    code, out, err = run(
-        capsys, "import", "csv", str(table), "--mapping", str(mapping), "--dry-run"
-    )
+    mapping = ROOT / "examples" / "mapping" / "cordis-organisations.yaml"
+    code, out, err = run_cli("import", "csv", str(table), "--mapping", str(mapping), "--dry-run")
     assert code == 0, err
     with table.open(encoding="utf-8", newline="") as f:
         first = next(csv.DictReader(f, delimiter=";"))
@@ -173,6 +156,6 @@ def test_import_csv_dry_run_shows_the_records(
     assert "nothing was written" in err
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: organisation\ncolumns: {name: name.en, country: country}\n")
-    code, _, err = run(capsys, "import", "csv", str(table), "--mapping", str(bad), "--dry-run")
+    code, _, err = run_cli("import", "csv", str(table), "--mapping", str(bad), "--dry-run")
     assert code == 3
     assert "column 'country' (country): expected an ISO 3166-1" in err

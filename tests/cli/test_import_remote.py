@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import FIXTURES, ROOT, Cli
 from cli_helpers import small_cordis as cordis_sample
 from oxigraph_server import OxigraphServer
 from triplehelix.graph.store.local import KnowledgeGraph
 
+pytestmark = pytest.mark.usefixtures("no_user_config")
+
 META = "https://w3id.org/triplehelix/graph/meta"
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
-MAPPING = Path(__file__).parent.parent.parent / "examples" / "mapping"
-
-
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
+MAPPING = ROOT / "examples" / "mapping"
 
 
 @pytest.fixture
@@ -31,22 +25,8 @@ def small_cordis(tmp_path: Path) -> Path:
     return cordis_sample(tmp_path / "cordis", 100)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main([*args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def listed(capsys: pytest.CaptureFixture[str], url: str) -> dict[str, int]:
-    code, out, err = run(capsys, "pull", "--endpoint", url, "--list")
+def listed(run_cli: Cli, url: str) -> dict[str, int]:
+    code, out, err = run_cli("pull", "--endpoint", url, "--list")
     assert code == 0, err
     return {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
 
@@ -60,57 +40,57 @@ def store_sizes(store: Path) -> dict[str, int]:
 
 
 def test_import_cordis_and_ror_to_a_server_as_to_a_store(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     small_cordis: Path,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
 ) -> None:
     store = tmp_path / "kg"
     reports = {}
     for source, path in (("cordis", small_cordis), ("ror", ROR)):
-        code, local, err = run(capsys, "import", source, str(path), "--store", str(store))
+        code, local, err = run_cli("import", source, str(path), "--store", str(store))
         assert code == 0, err
-        code, far, err = run(capsys, "import", source, str(path), "--endpoint", server.url)
+        code, far, err = run_cli("import", source, str(path), "--endpoint", oxigraph.url)
         assert code == 0, err
         assert far == local  # the same data-quality report
-        assert f"to {server.url}/query by " in err
+        assert f"to {oxigraph.url}/query by " in err
         reports[source] = err
-    on_server, in_store = listed(capsys, server.url), store_sizes(store)
+    on_server, in_store = listed(run_cli, oxigraph.url), store_sizes(store)
     assert set(on_server) == set(in_store)
     assert {g: n for g, n in on_server.items() if g != META} == {
         g: n for g, n in in_store.items() if g != META
     }
     query = ["query", "SELECT ?o ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l }"]
-    _, local, _ = run(capsys, *query, "--format", "csv", "--store", str(store))
-    code, far, err = run(capsys, *query, "--format", "csv", "--endpoint", server.url)
+    _, local, _ = run_cli(*query, "--format", "csv", "--store", str(store))
+    code, far, err = run_cli(*query, "--format", "csv", "--endpoint", oxigraph.url)
     assert code == 0, err
     assert len(local.splitlines()) > 100
     assert sorted(far.splitlines()) == sorted(local.splitlines())
     # again, unchanged: every record graph is there already, only meta is appended to
-    code, _, err = run(capsys, "import", "ror", str(ROR), "--endpoint", server.url)
+    code, _, err = run_cli("import", "ror", str(ROR), "--endpoint", oxigraph.url)
     assert code == 0, err
     assert "wrote 1 graph(s)" in err
     assert f"written: {META}" in err
 
 
 def test_import_csv_to_a_server_from_the_environment(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     table = FIXTURES / "cordis" / "Stacked_by_activityType.csv"
     mapping = MAPPING / "cordis-organisations.yaml"
     args = ["import", "csv", str(table), "--mapping", str(mapping)]
     store = tmp_path / "kg"
-    assert run(capsys, *args, "--store", str(store))[0] == 0
-    monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", server.url)
-    code, _, err = run(capsys, *args, "--dry-run")  # a dry run writes nothing anywhere
+    assert run_cli(*args, "--store", str(store))[0] == 0
+    monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", oxigraph.url)
+    code, _, err = run_cli(*args, "--dry-run")  # a dry run writes nothing anywhere
     assert code == 0, err
-    assert listed(capsys, server.url) == {}
-    code, _, err = run(capsys, *args)
+    assert listed(run_cli, oxigraph.url) == {}
+    code, _, err = run_cli(*args)
     assert code == 0, err
-    on_server, in_store = listed(capsys, server.url), store_sizes(store)
+    on_server, in_store = listed(run_cli, oxigraph.url), store_sizes(store)
     assert {g: n for g, n in on_server.items() if g != META} == {
         g: n for g, n in in_store.items() if g != META
     }
@@ -118,53 +98,51 @@ def test_import_csv_to_a_server_from_the_environment(
 
 
 def test_import_target_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, _, err = run(capsys, "import", "ror", str(ROR))
+    code, _, err = run_cli("import", "ror", str(ROR))
     assert code == 2
     assert "no --store given [no-store]" in err
     assert "--endpoint URL" in err
     dead = "http://127.0.0.1:9"
-    code, _, err = run(
-        capsys, "import", "ror", str(ROR), "--store", str(tmp_path), "--endpoint", dead
-    )
+    code, _, err = run_cli("import", "ror", str(ROR), "--store", str(tmp_path), "--endpoint", dead)
     assert code == 2
     assert "[bad-source]" in err
-    code, _, err = run(capsys, "import", "ror", str(ROR), "--endpoint", dead, "--retries", "0")
+    code, _, err = run_cli("import", "ror", str(ROR), "--endpoint", dead, "--retries", "0")
     assert code == 5
     assert "[endpoint-error]" in err
     assert "Traceback" not in err
 
 
 def test_import_to_the_endpoint_of_the_config_file(
-    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, no_user_config: Path, run_cli: Cli
 ) -> None:
-    (tmp_path / "config.toml").write_text(f'[remote]\nendpoint = "{server.url}"\n')
-    code, _, err = run(capsys, "import", "ror", str(ROR))  # as `load` without --store
+    no_user_config.write_text(f'[remote]\nendpoint = "{oxigraph.url}"\n')
+    code, _, err = run_cli("import", "ror", str(ROR))  # as `load` without --store
     assert code == 0, err
-    assert f"to {server.url}/query" in err
-    assert len(listed(capsys, server.url)) > 10
+    assert f"to {oxigraph.url}/query" in err
+    assert len(listed(run_cli, oxigraph.url)) > 10
 
 
 def test_a_changed_file_imported_again_to_a_server_leaves_no_vanished_rows(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     small_cordis: Path,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
 ) -> None:
-    code, _, err = run(capsys, "import", "cordis", str(small_cordis), "--endpoint", server.url)
+    code, _, err = run_cli("import", "cordis", str(small_cordis), "--endpoint", oxigraph.url)
     assert code == 0, err
-    before = listed(capsys, server.url)
+    before = listed(run_cli, oxigraph.url)
     table = small_cordis / "h2020.csv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     table.write_text("".join(lines[:61]), encoding="utf-8")  # 40 rows fewer
-    code, _, err = run(capsys, "import", "cordis", str(small_cordis), "--endpoint", server.url)
+    code, _, err = run_cli("import", "cordis", str(small_cordis), "--endpoint", oxigraph.url)
     assert code == 0, err
     # 40 rows of h2020.csv, and the 25 rows of names.csv only they cited
     assert "dropped 65 graph(s) of rows no longer in the files" in err
     store = tmp_path / "fresh"  # what a first import of the new file makes
-    assert run(capsys, "import", "cordis", str(small_cordis), "--store", str(store))[0] == 0
-    on_server, in_store = listed(capsys, server.url), store_sizes(store)
+    assert run_cli("import", "cordis", str(small_cordis), "--store", str(store))[0] == 0
+    on_server, in_store = listed(run_cli, oxigraph.url), store_sizes(store)
     assert len(before) == len(on_server) + 65
     assert {g: n for g, n in on_server.items() if g != META} == {
         g: n for g, n in in_store.items() if g != META
@@ -173,7 +151,7 @@ def test_a_changed_file_imported_again_to_a_server_leaves_no_vanished_rows(
         "SELECT ?o ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l }",
         "SELECT ?p ?a WHERE { ?p a th:Participation ; th:agent ?a }",
     ):
-        _, local, _ = run(capsys, "query", query, "--format", "csv", "--store", str(store))
-        code, far, err = run(capsys, "query", query, "--format", "csv", "--endpoint", server.url)
+        _, local, _ = run_cli("query", query, "--format", "csv", "--store", str(store))
+        code, far, err = run_cli("query", query, "--format", "csv", "--endpoint", oxigraph.url)
         assert code == 0, err
         assert sorted(far.splitlines()) == sorted(local.splitlines())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import Cli
 from triplehelix import KnowledgeGraph, load_records, saved_queries, seed_path
 from triplehelix.ontology.namespace import PREFIXES
 
@@ -22,36 +22,30 @@ UNI_LABELS = [
 ]
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(["query", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_adhoc_file_and_stdin_give_the_same_answer(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, by_arg, _ = run(capsys, UNIS, "--format", "csv")
+    code, by_arg, _ = run_cli("query", UNIS, "--format", "csv")
     assert code == 0
     assert list(csv.reader(io.StringIO(by_arg, newline=""))) == [["label"]] + [
         [x] for x in UNI_LABELS
     ]
     question = tmp_path / "question.rq"
     question.write_text(UNIS, encoding="utf-8")
-    assert run(capsys, "-f", str(question), "--format", "csv") == (0, by_arg, "")
+    assert run_cli("query", "-f", str(question), "--format", "csv") == (0, by_arg, "")
     monkeypatch.setattr("sys.stdin", io.StringIO(UNIS))
-    assert run(capsys, "-", "--format", "csv") == (0, by_arg, "")
+    assert run_cli("query", "-", "--format", "csv") == (0, by_arg, "")
 
 
-def test_default_format_in_a_pipe_is_csv(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, UNIS)
+def test_default_format_in_a_pipe_is_csv(run_cli: Cli) -> None:
+    code, out, _ = run_cli("query", UNIS)
     assert code == 0
     assert out.splitlines()[0] == "label"
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "jsonl", "markdown"])
-def test_every_select_format(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
-    code, out, _ = run(capsys, UNIS, "--format", fmt)
+def test_every_select_format(run_cli: Cli, fmt: str) -> None:
+    code, out, _ = run_cli("query", UNIS, "--format", fmt)
     assert code == 0
     if fmt == "json":
         bindings = json.loads(out)["results"]["bindings"]
@@ -68,30 +62,33 @@ def test_every_select_format(capsys: pytest.CaptureFixture[str], fmt: str) -> No
         assert out.splitlines()[1:] == UNI_LABELS
 
 
-def test_construct_formats_and_select_mismatch(capsys: pytest.CaptureFixture[str]) -> None:
+def test_construct_formats_and_select_mismatch(run_cli: Cli) -> None:
     text = "CONSTRUCT { ?o a th:University } WHERE { ?o a th:University }"
-    code, out, _ = run(capsys, text)
+    code, out, _ = run_cli("query", text)
     assert code == 0
     assert out.count(" a th:University") == 2
-    code, out, _ = run(capsys, text, "--format", "nt")
+    code, out, _ = run_cli("query", text, "--format", "nt")
     assert len(out.splitlines()) == 2
-    code, _, err = run(capsys, text, "--format", "csv")
+    code, _, err = run_cli("query", text, "--format", "csv")
     assert code == 2
     assert "[bad-format]" in err
-    code, _, err = run(capsys, UNIS, "--format", "ttl")
+    code, _, err = run_cli("query", UNIS, "--format", "ttl")
     assert code == 2
 
 
-def test_ask_sets_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "ASK { ?o a th:University }") == (0, "true\n", "")
-    assert run(capsys, "ASK { ?o a th:Company }") == (1, "false\n", "")  # the article names none
-    code, out, _ = run(capsys, "ASK { ?o a th:University }", "--format", "json")
+def test_ask_sets_the_exit_status(run_cli: Cli) -> None:
+    assert run_cli("query", "ASK { ?o a th:University }") == (0, "true\n", "")
+    # the article names no company
+    assert run_cli("query", "ASK { ?o a th:Company }") == (1, "false\n", "")
+    code, out, _ = run_cli("query", "ASK { ?o a th:University }", "--format", "json")
     assert code == 0
     assert json.loads(out) == {"head": {}, "boolean": True}
 
 
-def test_saved_query_with_a_parameter_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--saved", "partners-of", "--param", "org=ektu", "--format", "csv")
+def test_saved_query_with_a_parameter_as_csv(run_cli: Cli) -> None:
+    code, out, _ = run_cli(
+        "query", "--saved", "partners-of", "--param", "org=ektu", "--format", "csv"
+    )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     # By hand from the seed participations: EKTU shares the conference with the Ministry
@@ -103,18 +100,18 @@ def test_saved_query_with_a_parameter_as_csv(capsys: pytest.CaptureFixture[str])
     }
 
 
-def test_list_and_prefixes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--list")
+def test_list_and_prefixes(run_cli: Cli) -> None:
+    code, out, _ = run_cli("query", "--list")
     assert code == 0
     for name, q in saved_queries().items():
         assert f"{name}\n    {q.description}\n" in out
         for p in q.params:
             assert f"--param {p.describe()}" in out
-    code, out, _ = run(capsys, "--list", "--format", "json")
+    code, out, _ = run_cli("query", "--list", "--format", "json")
     listed = json.loads(out)
     assert [q["name"] for q in listed] == sorted(saved_queries())
     assert len(listed) >= 10
-    code, out, _ = run(capsys, "--prefixes")
+    code, out, _ = run_cli("query", "--prefixes")
     assert out.splitlines() == [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
 
 
@@ -138,41 +135,37 @@ def test_list_and_prefixes(capsys: pytest.CaptureFixture[str]) -> None:
         ),
     ],
 )
-def test_errors(
-    capsys: pytest.CaptureFixture[str], args: list[str], status: int, code: str
-) -> None:
-    got, out, err = run(capsys, *args)
+def test_errors(run_cli: Cli, args: list[str], status: int, code: str) -> None:
+    got, out, err = run_cli("query", *args)
     assert (got, out) == (status, "")
     assert err.splitlines()[0].startswith("Error: ")
     assert err.splitlines()[0].endswith(f"[{code}]")
     assert "Traceback" not in err
 
 
-def test_syntax_error_shows_line_column_and_the_line(capsys: pytest.CaptureFixture[str]) -> None:
-    _, _, err = run(capsys, "SELECT ?x WHERE {\n  ?x a ?t .\n  FILTR(?x)\n}")
+def test_syntax_error_shows_line_column_and_the_line(run_cli: Cli) -> None:
+    _, _, err = run_cli("query", "SELECT ?x WHERE {\n  ?x a ?t .\n  FILTR(?x)\n}")
     lines = err.splitlines()
     assert lines[0].startswith("Error: query:3:")
     assert lines[1] == "Hint: line 3:   FILTR(?x)"
     assert lines[2].strip() == "^"
 
 
-def test_updates_only_with_allow_update_on_a_store(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_updates_only_with_allow_update_on_a_store(run_cli: Cli, tmp_path: Path) -> None:
     store = tmp_path / "kg"
     with KnowledgeGraph(store) as kg:
         kg.load(load_records([seed_path()]))
         before = len(kg)
     insert = "INSERT DATA { <http://e/a> <http://e/b> 'c' }"
-    code, _, err = run(capsys, insert, "--store", str(store))
+    code, _, err = run_cli("query", insert, "--store", str(store))
     assert code == 6
     assert "[update-refused]" in err
-    code, _, err = run(capsys, insert, "--store", str(store), "--allow-update")
+    code, _, err = run_cli("query", insert, "--store", str(store), "--allow-update")
     assert code == 0
     assert f"{before} → {before + 1} quads" in err
-    assert run(capsys, "ASK { <http://e/a> <http://e/b> 'c' }", "--store", str(store))[0] == 0
+    assert run_cli("query", "ASK { <http://e/a> <http://e/b> 'c' }", "--store", str(store))[0] == 0
     federated = "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
-    code, _, err = run(capsys, federated, "--store", str(store), "--allow-update")
+    code, _, err = run_cli("query", federated, "--store", str(store), "--allow-update")
     assert code == 6
     assert "[service-refused]" in err
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import ROOT, run_main
 
-PAGE = (Path(__file__).parent.parent.parent / "docs" / "querying.md").read_text(encoding="utf-8")
+PAGE = (ROOT / "docs" / "querying.md").read_text(encoding="utf-8")
 
 
 def transcripts() -> list[tuple[str, list[str], int]]:

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import Cli
 from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
 from triplehelix.graph.store.backend import free_port
 from triplehelix.graph.store.local import KnowledgeGraph
 
+pytestmark = pytest.mark.usefixtures("no_user_config")
+
 SECRET = "s3cret-do-not-print"
-
-
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Tests never read the machine's own config file or endpoint variable."""
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(path))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
-    return path
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 def sizes(kg: KnowledgeGraph) -> dict[str, int]:
@@ -41,49 +25,43 @@ def sizes(kg: KnowledgeGraph) -> dict[str, int]:
     }
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_load_remote_then_pull_gives_the_same_graphs(
-    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, tmp_path: Path, run_cli: Cli
 ) -> None:
-    code, _, err = run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)
+    code, _, err = run_cli("load-remote", str(seed_path()), "--endpoint", oxigraph.url)
     assert code == 0, err
     expected = sizes(KnowledgeGraph.seed())
     assert f"wrote {len(expected)} graph(s)" in err
     assert all(f"written: {g}" in err for g in expected)
-    code, out, err = run(capsys, "pull", "--endpoint", server.url, "--list")
+    code, out, err = run_cli("pull", "--endpoint", oxigraph.url, "--list")
     assert code == 0, err
     listed = {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
     assert listed == expected
-    code, _, err = run(capsys, "pull", "--endpoint", server.url, "--store", str(tmp_path / "c"))
+    code, _, err = run_cli("pull", "--endpoint", oxigraph.url, "--store", str(tmp_path / "c"))
     assert code == 0, err
     with KnowledgeGraph(tmp_path / "c", read_only=True) as kg:
         assert sizes(kg) == expected
 
 
 def test_push_a_store_with_the_endpoint_from_the_environment(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = tmp_path / "kg"
-    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
-    monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", server.url)
+    assert run_cli("load", str(seed_path()), "--store", str(store))[0] == 0
+    monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", oxigraph.url)
     monkeypatch.setenv("TH_PW", SECRET)
-    code, out, err = run(
-        capsys, "push", "--store", str(store), "--user", "me", "--password-env", "TH_PW"
+    code, out, err = run_cli(
+        "push", "--store", str(store), "--user", "me", "--password-env", "TH_PW"
     )
     assert code == 0, err
     assert SECRET not in out + err
     with KnowledgeGraph(store, read_only=True) as kg:
         n = len(sizes(kg))
     assert f"wrote {n} graph(s)" in err
-    code, _, err = run(capsys, "push", "--store", str(store))  # only meta is appended again
+    code, _, err = run_cli("push", "--store", str(store))  # only meta is appended again
     assert code == 0
     assert "wrote 1 graph(s)" in err
     assert f"{n - 1} already there" in err
@@ -92,26 +70,32 @@ def test_push_a_store_with_the_endpoint_from_the_environment(
 
 
 def test_errors_are_one_line_with_a_status(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("TH_PW", raising=False)
-    code, _, err = run(
-        capsys, "pull", "--endpoint", server.url, "--list", "--user", "u", "--password-env", "TH_PW"
+    code, _, err = run_cli(
+        "pull",
+        "--endpoint",
+        oxigraph.url,
+        "--list",
+        "--user",
+        "u",
+        "--password-env",
+        "TH_PW",
     )
     assert code == 2
     assert "TH_PW is not set [no-password]" in err
-    code, _, err = run(
-        capsys, "pull", "--endpoint", server.url, "--store", str(tmp_path / "x"),
+    code, _, err = run_cli("pull", "--endpoint", oxigraph.url, "--store", str(tmp_path / "x"),
         "--graph", "https://example.org/nothing",
     )  # fmt: skip
     assert code == 5
     assert "[no-such-graph]" in err
     assert "Traceback" not in err
     dead = f"http://127.0.0.1:{free_port()}"
-    code, _, err = run(capsys, "pull", "--endpoint", dead, "--list", "--retries", "0")
+    code, _, err = run_cli("pull", "--endpoint", dead, "--list", "--retries", "0")
     assert code == 5
     assert "no answer" in err
     assert "[endpoint-error]" in err
@@ -127,49 +111,47 @@ def test_errors_are_one_line_with_a_status(
     ],
 )
 def test_query_endpoint_answers_as_the_local_store(
-    server: OxigraphServer, capsys: pytest.CaptureFixture[str], query: list[str]
+    oxigraph: OxigraphServer, run_cli: Cli, query: list[str]
 ) -> None:
-    assert run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)[0] == 0
+    assert run_cli("load-remote", str(seed_path()), "--endpoint", oxigraph.url)[0] == 0
     fmt = [] if "--format" in query else ["--format", "csv"]
-    code, local, err = run(capsys, "query", *query, *fmt)
+    code, local, err = run_cli("query", *query, *fmt)
     assert code == 0, err
-    code, far, err = run(capsys, "query", *query, *fmt, "--endpoint", server.url)
+    code, far, err = run_cli("query", *query, *fmt, "--endpoint", oxigraph.url)
     assert code == 0, err
     assert len(local.splitlines()) > 1
     assert sorted(far.splitlines()) == sorted(local.splitlines())
 
 
-def test_query_endpoint_ask_exits_by_answer(
-    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)[0] == 0
-    yes = run(capsys, "query", "ASK { ?o a th:Organization }", "--endpoint", server.url)
-    no = run(capsys, "query", "ASK { ?o a th:Nothing }", "--endpoint", server.url)
+def test_query_endpoint_ask_exits_by_answer(oxigraph: OxigraphServer, run_cli: Cli) -> None:
+    assert run_cli("load-remote", str(seed_path()), "--endpoint", oxigraph.url)[0] == 0
+    yes = run_cli("query", "ASK { ?o a th:Organization }", "--endpoint", oxigraph.url)
+    no = run_cli("query", "ASK { ?o a th:Nothing }", "--endpoint", oxigraph.url)
     assert (yes[0], yes[1].strip()) == (0, "true")
     assert (no[0], no[1].strip()) == (1, "false")
 
 
 def test_map_endpoint_draws_the_server_graph(
-    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, tmp_path: Path, run_cli: Cli
 ) -> None:
     import re
 
-    assert run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)[0] == 0
+    assert run_cli("load-remote", str(seed_path()), "--endpoint", oxigraph.url)[0] == 0
     far, local = tmp_path / "far.html", tmp_path / "local.html"
-    code, _, err = run(capsys, "map", "--focus", "ektu", "--endpoint", server.url, "-o", str(far))
+    code, _, err = run_cli("map", "--focus", "ektu", "--endpoint", oxigraph.url, "-o", str(far))
     assert code == 0, err
-    assert run(capsys, "map", "--focus", "ektu", "-o", str(local))[0] == 0
+    assert run_cli("map", "--focus", "ektu", "-o", str(local))[0] == 0
     ids = re.compile(r'"(?:id|from|to)":\s*"([^"]+)"')
     nodes = sorted(ids.findall(far.read_text(encoding="utf-8")))
     assert nodes == sorted(ids.findall(local.read_text(encoding="utf-8")))
     assert len(nodes) > 2
-    assert f"data: {server.url}" in far.read_text(encoding="utf-8")
+    assert f"data: {oxigraph.url}" in far.read_text(encoding="utf-8")
 
 
 def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finishes(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from triplehelix.graph.remote import write as remote_write
@@ -177,7 +159,7 @@ def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finis
     from triplehelix.graph.store.remote import RemoteStore
 
     store = tmp_path / "kg"
-    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
+    assert run_cli("load", str(seed_path()), "--store", str(store))[0] == 0
     monkeypatch.setattr(remote_write, "PACK", 60)  # several requests, so the cut falls inside
     calls = 0
     send = SparqlClient.request
@@ -186,39 +168,39 @@ def test_a_push_cut_off_halfway_says_which_graphs_were_written_and_a_rerun_finis
         nonlocal calls
         calls += 1
         if calls == 6:
-            server.kill()
+            oxigraph.kill()
         return send(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SparqlClient, "request", dying)
-    args = ["push", "--store", str(store), "--endpoint", server.url, "--retries", "1"]
-    code, _, err = run(capsys, *args)
+    args = ["push", "--store", str(store), "--endpoint", oxigraph.url, "--retries", "1"]
+    code, _, err = run_cli(*args)
     assert code == 5
     assert "[endpoint-error]" in err
     said = {line.split("written: ")[1] for line in err.splitlines() if "written: " in line}
     monkeypatch.setattr(SparqlClient, "request", send)
-    server.start()
+    oxigraph.start()
     with KnowledgeGraph(store, read_only=True) as kg:
         expected = sizes(kg)
-    there = RemoteStore.connect(server.url).graph_sizes()
+    there = RemoteStore.connect(oxigraph.url).graph_sizes()
     assert said == set(there)  # exactly the graphs on the server, each whole
     assert all(there[g] == expected[g] for g in there)
     assert 0 < len(said) < len(expected)
-    code, _, err = run(capsys, *args)
+    code, _, err = run_cli(*args)
     assert code == 0, err
-    assert RemoteStore.connect(server.url).graph_sizes() == expected
+    assert RemoteStore.connect(oxigraph.url).graph_sizes() == expected
 
 
 def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from triplehelix.graph.remote.client import SparqlClient
     from triplehelix.graph.store.remote import RemoteStore
 
     store = tmp_path / "kg"
-    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
+    assert run_cli("load", str(seed_path()), "--store", str(store))[0] == 0
     seen: list[str] = []
     send = SparqlClient.request
 
@@ -227,26 +209,22 @@ def test_push_pack_0_sends_every_graph_by_the_graph_store_protocol(
         return send(self, method, url, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SparqlClient, "request", spy)
-    code, _, err = run(
-        capsys, "push", "--store", str(store), "--endpoint", server.url, "--pack", "0"
-    )
+    code, _, err = run_cli("push", "--store", str(store), "--endpoint", oxigraph.url, "--pack", "0")
     assert code == 0, err
     assert not any(u.endswith("/update") for u in seen)  # no Update request at all
     with KnowledgeGraph(store, read_only=True) as kg:
-        assert RemoteStore.connect(server.url).graph_sizes() == sizes(kg)
+        assert RemoteStore.connect(oxigraph.url).graph_sizes() == sizes(kg)
 
 
-def test_query_endpoint_refuses_updates(
-    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_query_endpoint_refuses_updates(oxigraph: OxigraphServer, run_cli: Cli) -> None:
     text = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
-    args = ["query", text, "--allow-update", "--endpoint", server.url]
-    code, _, err = run(capsys, *args)
+    args = ["query", text, "--allow-update", "--endpoint", oxigraph.url]
+    code, _, err = run_cli(*args)
     assert code == 2
     assert "[bad-update]" in err
-    code, _, err = run(capsys, "query", text, "--endpoint", server.url)  # read-only by default
+    code, _, err = run_cli("query", text, "--endpoint", oxigraph.url)  # read-only by default
     assert code == 6
-    assert not remote_has(server.url, "ASK { <urn:a> <urn:b> <urn:c> }")
+    assert not remote_has(oxigraph.url, "ASK { <urn:a> <urn:b> <urn:c> }")
 
 
 def remote_has(url: str, ask: str) -> bool:
@@ -256,71 +234,67 @@ def remote_has(url: str, ask: str) -> bool:
 
 
 def test_the_endpoint_from_the_config_file(
-    server: OxigraphServer, no_user_config: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, no_user_config: Path, run_cli: Cli
 ) -> None:
-    code, _, err = run(capsys, "pull", "--list")
+    code, _, err = run_cli("pull", "--list")
     assert code == 2
     assert "[no-endpoint]" in err
-    no_user_config.write_text(f'[remote]\nendpoint = "{server.url}"\nretries = 0\n')
-    assert run(capsys, "load-remote", str(seed_path()))[0] == 0
-    code, out, err = run(capsys, "pull", "--list")
+    no_user_config.write_text(f'[remote]\nendpoint = "{oxigraph.url}"\nretries = 0\n')
+    assert run_cli("load-remote", str(seed_path()))[0] == 0
+    code, out, err = run_cli("pull", "--list")
     assert code == 0, err
     assert len(out.splitlines()) == len(KnowledgeGraph.seed().graph_names())
 
 
 def test_a_config_file_holding_a_password_is_refused_without_printing_it(
-    server: OxigraphServer, no_user_config: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, no_user_config: Path, run_cli: Cli
 ) -> None:
-    no_user_config.write_text(f'[remote]\nendpoint = "{server.url}"\npassword = "{SECRET}"\n')
-    code, out, err = run(capsys, "pull", "--list")
+    no_user_config.write_text(f'[remote]\nendpoint = "{oxigraph.url}"\npassword = "{SECRET}"\n')
+    code, out, err = run_cli("pull", "--list")
     assert code == 2
     assert "[password-in-config]" in err
     assert SECRET not in out + err
     no_user_config.write_text("[remote]\nendpont = 1\n")
-    code, _, err = run(capsys, "pull", "--list")
+    code, _, err = run_cli("pull", "--list")
     assert code == 2
     assert "unknown key(s): endpont" in err
 
 
 @pytest.mark.parametrize("analysis", ["summary", "brokerage", "synergy"])
 def test_analyze_a_remote_store_as_a_local_one(
-    server: OxigraphServer, capsys: pytest.CaptureFixture[str], analysis: str
+    oxigraph: OxigraphServer, run_cli: Cli, analysis: str
 ) -> None:
-    code, _, err = run(capsys, "load-remote", str(seed_path()), "--endpoint", server.url)
+    code, _, err = run_cli("load-remote", str(seed_path()), "--endpoint", oxigraph.url)
     assert code == 0, err
-    code, local, err = run(capsys, "analyze", analysis, "--format", "json")
+    code, local, err = run_cli("analyze", analysis, "--format", "json")
     assert code == 0, err
-    code, remote, err = run(
-        capsys, "analyze", analysis, "--format", "json", "--endpoint", server.url
-    )
+    code, remote, err = run_cli("analyze", analysis, "--format", "json", "--endpoint", oxigraph.url)
     assert code == 0, err
     assert remote == local
 
 
-def test_store_and_endpoint_together_are_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = run(
-        capsys, "analyze", "summary", "--store", str(tmp_path), "--endpoint", "http://127.0.0.1:9"
+def test_store_and_endpoint_together_are_refused(tmp_path: Path, run_cli: Cli) -> None:
+    code, _, err = run_cli(
+        "analyze", "summary", "--store", str(tmp_path), "--endpoint", "http://127.0.0.1:9"
     )
     assert code == 2
     assert "[bad-source]" in err
 
 
 def test_load_with_an_endpoint_writes_the_same_graphs_as_a_store(
-    server: OxigraphServer, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, run_cli: Cli
 ) -> None:
-    code, _, err = run(capsys, "load", str(seed_path()), "--endpoint", server.url)
+    code, _, err = run_cli("load", str(seed_path()), "--endpoint", oxigraph.url)
     assert code == 0, err
-    code, out, err = run(capsys, "pull", "--endpoint", server.url, "--list")
+    code, out, err = run_cli("pull", "--endpoint", oxigraph.url, "--list")
     assert code == 0, err
     listed = {line.split("\t")[1]: int(line.split("\t")[0]) for line in out.splitlines()}
     assert listed == sizes(KnowledgeGraph.seed())
 
 
 def test_load_without_store_or_endpoint_says_what_it_needs(
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
 ) -> None:
-    code, _, err = run(capsys, "load", str(seed_path()))
+    code, _, err = run_cli("load", str(seed_path()))
     assert code == 2
     assert "load needs --store DIR or a SPARQL endpoint [no-target]" in err

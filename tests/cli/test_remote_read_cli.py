@@ -8,87 +8,68 @@ other keys apply once a read command goes remote.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import Cli, run_main
 from oxigraph_server import OxigraphServer
 from triplehelix.data.loader import seed_path
 from triplehelix.graph.store.backend import free_port
+
+pytestmark = pytest.mark.usefixtures("no_user_config")
 
 SECRET = "s3cret-do-not-print"
 PARTNERS = ["query", "--saved", "partners-of", "--param", "org=ektu", "--format", "csv"]
 
 
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Tests never read the machine's own config file or endpoint variable."""
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(path))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
-    return path
-
-
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+def loaded(oxigraph_module: OxigraphServer) -> OxigraphServer:
     """An Oxigraph server holding the seed world."""
-    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
-    srv.start()
-    try:
-        assert run_main(["load-remote", str(seed_path()), "--endpoint", srv.url]) == 0
-        yield srv
-    finally:
-        srv.stop()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+    assert run_main(["load-remote", str(seed_path()), "--endpoint", oxigraph_module.url]) == 0
+    return oxigraph_module
 
 
 def test_the_endpoint_from_the_environment_serves_query_map_and_analyze(
     loaded: OxigraphServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
     no_user_config: Path,
 ) -> None:
-    _, local, _ = run(capsys, *PARTNERS)
-    _, local_summary, _ = run(capsys, "analyze", "summary", "--format", "json")
+    _, local, _ = run_cli(*PARTNERS)
+    _, local_summary, _ = run_cli("analyze", "summary", "--format", "json")
     monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", loaded.url)
     monkeypatch.setenv("TH_PW", SECRET)
     # the config file's other keys apply once the command goes remote
     no_user_config.write_text('[remote]\nuser = "me"\npassword_env = "TH_PW"\nretries = 0\n')
-    code, far, err = run(capsys, *PARTNERS, "--timeout", "30")
+    code, far, err = run_cli(*PARTNERS, "--timeout", "30")
     assert code == 0, err
     assert len(local.splitlines()) > 1
     assert sorted(far.splitlines()) == sorted(local.splitlines())
-    code, summary, err = run(capsys, "analyze", "summary", "--format", "json")
+    code, summary, err = run_cli("analyze", "summary", "--format", "json")
     assert code == 0, err
     assert summary == local_summary
     page = tmp_path / "m.html"
-    code, _, err = run(capsys, "map", "--focus", "ektu", "-o", str(page), "--timeout", "30")
+    code, _, err = run_cli("map", "--focus", "ektu", "-o", str(page), "--timeout", "30")
     assert code == 0, err
     assert f"data: {loaded.url}/query" in page.read_text(encoding="utf-8")
     assert SECRET not in far + summary + err + page.read_text(encoding="utf-8")
 
 
 def test_an_explicit_store_wins_over_the_environment_variable(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = tmp_path / "kg"
-    assert run(capsys, "load", str(seed_path()), "--store", str(store))[0] == 0
-    _, local, _ = run(capsys, *PARTNERS, "--store", str(store))
+    assert run_cli("load", str(seed_path()), "--store", str(store))[0] == 0
+    _, local, _ = run_cli(*PARTNERS, "--store", str(store))
     monkeypatch.setenv("TRIPLEHELIX_ENDPOINT", f"http://127.0.0.1:{free_port()}")  # nobody
-    code, out, err = run(capsys, *PARTNERS, "--store", str(store))
+    code, out, err = run_cli(*PARTNERS, "--store", str(store))
     assert (code, out) == (0, local), err
-    code, _, err = run(capsys, "analyze", "mixing", "--store", str(store))
+    code, _, err = run_cli("analyze", "mixing", "--store", str(store))
     assert code == 0, err
     # without --store, the variable sends the command to the (dead) server: it says so
-    code, _, err = run(capsys, *PARTNERS, "--retries", "0")
+    code, _, err = run_cli(*PARTNERS, "--retries", "0")
     assert code == 5
     assert "no answer" in err
     assert "[endpoint-error]" in err
@@ -103,29 +84,25 @@ def test_an_explicit_store_wins_over_the_environment_variable(
         ["analyze", "summary", "--retries", "2"],
     ],
 )
-def test_connection_options_without_an_endpoint_are_refused(
-    capsys: pytest.CaptureFixture[str], args: list[str]
-) -> None:
-    code, _, err = run(capsys, *args)
+def test_connection_options_without_an_endpoint_are_refused(run_cli: Cli, args: list[str]) -> None:
+    code, _, err = run_cli(*args)
     assert code == 2
     assert "without --endpoint [no-endpoint]" in err
 
 
-def test_an_explicit_endpoint_with_a_store_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_explicit_endpoint_with_a_store_is_refused(tmp_path: Path, run_cli: Cli) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
     for args in (PARTNERS, ["map", "-o", "-"]):
-        code, _, err = run(capsys, *args, "--store", str(tmp_path), "--endpoint", dead)
+        code, _, err = run_cli(*args, "--store", str(tmp_path), "--endpoint", dead)
         assert code == 2
         assert "give --store or --endpoint, not both [bad-source]" in err
 
 
 def test_read_commands_list_the_connection_options_in_their_help(
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
 ) -> None:
     for args in (["query"], ["map"], ["analyze", "brokerage"]):
-        code, out, _ = run(capsys, *args, "--help")
+        code, out, _ = run_cli(*args, "--help")
         assert code == 0
         for option in ("--endpoint", "--user", "--password-env", "--timeout", "--union-graph"):
             assert re.search(rf"{option}\b", out), (args, option)

@@ -13,17 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run_main
+from cli_helpers import Cli
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.stats import collect_stats
 
 HEAD = "id,name.en,types,country\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main([*args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def folder(root: Path, name: str, prefix: str, n: int = 10) -> Path:
@@ -56,11 +50,11 @@ MODES = pytest.mark.parametrize("mode", [[], ["--shacl"]], ids=["bulk", "transac
 
 @MODES
 def test_two_folders_with_a_file_of_the_same_name_are_two_sources(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: list[str]
+    run_cli: Cli, tmp_path: Path, mode: list[str]
 ) -> None:
     a, b, store = folder(tmp_path, "a", "a"), folder(tmp_path, "b", "b"), tmp_path / "kg"
-    assert run(capsys, "load", str(a), "--store", str(store), *mode)[0] == 0
-    code, _, err = run(capsys, "load", str(b), "--store", str(store), *mode)
+    assert run_cli("load", str(a), "--store", str(store), *mode)[0] == 0
+    code, _, err = run_cli("load", str(b), "--store", str(store), *mode)
     assert code == 0, err
     assert "replaced" not in err
     assert organisations(store) == 20  # on main: 10 (b's replaced a's)
@@ -68,28 +62,28 @@ def test_two_folders_with_a_file_of_the_same_name_are_two_sources(
 
 @MODES
 def test_a_moved_copy_of_a_folder_is_the_same_sources(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: list[str]
+    run_cli: Cli, tmp_path: Path, mode: list[str]
 ) -> None:
     a, store = folder(tmp_path, "a", "a"), tmp_path / "kg"
-    assert run(capsys, "load", str(a), "--store", str(store), *mode)[0] == 0
+    assert run_cli("load", str(a), "--store", str(store), *mode)[0] == 0
     before = quads(store)
     moved = tmp_path / "elsewhere" / "deeper" / "a"
     shutil.copytree(a, moved)
-    code, _, err = run(capsys, "load", str(moved), "--store", str(store), *mode)
+    code, _, err = run_cli("load", str(moved), "--store", str(store), *mode)
     assert code == 0, err
     assert quads(store) == before
 
 
 @MODES
 def test_the_same_bytes_under_another_name_are_skipped(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: list[str]
+    run_cli: Cli, tmp_path: Path, mode: list[str]
 ) -> None:
     a, store = folder(tmp_path, "a", "a"), tmp_path / "kg"
-    assert run(capsys, "load", str(a), "--store", str(store), *mode)[0] == 0
+    assert run_cli("load", str(a), "--store", str(store), *mode)[0] == 0
     before = graphs(store)
     renamed = tmp_path / "renamed"
     shutil.copytree(a, renamed)
-    code, _, err = run(capsys, "load", str(renamed), "--store", str(store), *mode)
+    code, _, err = run_cli("load", str(renamed), "--store", str(store), *mode)
     assert code == 0, err
     assert "renamed/organisations.csv: the same bytes are loaded as" in err
     assert "file-a.organisations-csv" in err
@@ -98,37 +92,35 @@ def test_the_same_bytes_under_another_name_are_skipped(
 
 
 def test_unload_by_base_name_when_unique_and_refused_when_ambiguous(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_cli: Cli, tmp_path: Path
 ) -> None:
     a, b, store = folder(tmp_path, "a", "a"), folder(tmp_path, "b", "b"), tmp_path / "kg"
     for data in (a, b):
-        assert run(capsys, "load", str(data), "--store", str(store))[0] == 0
-    code, _, err = run(capsys, "unload", "organisations.csv", "--store", str(store))
+        assert run_cli("load", str(data), "--store", str(store))[0] == 0
+    code, _, err = run_cli("unload", "organisations.csv", "--store", str(store))
     assert code == 2
     assert "[ambiguous-source]" in err
     assert "a/organisations.csv" in err
     assert "b/organisations.csv" in err
     assert organisations(store) == 20
-    code, _, err = run(capsys, "unload", "a/organisations.csv", "--store", str(store))
+    code, _, err = run_cli("unload", "a/organisations.csv", "--store", str(store))
     assert code == 0, err
     assert organisations(store) == 10
-    code, _, err = run(capsys, "unload", "organisations.csv", "--store", str(store))
+    code, _, err = run_cli("unload", "organisations.csv", "--store", str(store))
     assert code == 0, err  # now only b's has that base name
     assert organisations(store) == 0
 
 
-def test_a_source_can_be_named_explicitly(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_source_can_be_named_explicitly(run_cli: Cli, tmp_path: Path) -> None:
     a, store = folder(tmp_path, "a", "a"), tmp_path / "kg"
     csv = str(a / "organisations.csv")
-    code, _, err = run(capsys, "load", csv, "--source", "registry/orgs.csv", "--store", str(store))
+    code, _, err = run_cli("load", csv, "--source", "registry/orgs.csv", "--store", str(store))
     assert code == 0, err
-    code, _, err = run(capsys, "unload", "registry/orgs.csv", "--store", str(store))
+    code, _, err = run_cli("unload", "registry/orgs.csv", "--store", str(store))
     assert code == 0, err
-    code, _, err = run(capsys, "load", str(a), "--source", "x.csv", "--store", str(store))
+    code, _, err = run_cli("load", str(a), "--source", "x.csv", "--store", str(store))
     assert code == 0  # a folder of one file
-    code, _, err = run(capsys, "load", csv, csv, "--source", "x.csv", "--store", str(store))
+    code, _, err = run_cli("load", csv, csv, "--source", "x.csv", "--store", str(store))
     assert code == 2
     assert "[source-not-single]" in err
 
@@ -150,19 +142,19 @@ def write_org(path: Path, name: str, country: str, founded: int) -> Path:
 
 @MODES
 def test_conflicting_values_are_reported_and_refused_with_strict(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: list[str]
+    run_cli: Cli, tmp_path: Path, mode: list[str]
 ) -> None:
     store = tmp_path / "kg"
     write_org(tmp_path / "one" / "orgs.jsonl", "Alpha University", "KZ", 1950)
     write_org(tmp_path / "two" / "orgs.jsonl", "Alfa University", "DE", 1951)
-    assert run(capsys, "load", str(tmp_path / "one"), "--store", str(store), *mode)[0] == 0
+    assert run_cli("load", str(tmp_path / "one"), "--store", str(store), *mode)[0] == 0
     before = quads(store)
-    code, _, err = run(capsys, "load", str(tmp_path / "two"), "--store", str(store), "--strict")
+    code, _, err = run_cli("load", str(tmp_path / "two"), "--store", str(store), "--strict")
     assert code == 3
     assert "[conflicting-value]" in err
     assert "two/orgs.jsonl:1: th:country" in err
     assert quads(store) == before  # nothing written
-    code, _, err = run(capsys, "load", str(tmp_path / "two"), "--store", str(store), *mode)
+    code, _, err = run_cli("load", str(tmp_path / "two"), "--store", str(store), *mode)
     assert code == 0, err
     assert "Warning: 3 value(s) conflict with other sources" in err
     for told in ("skos:prefLabel@en: Alfa University (two/orgs.jsonl)", "Alpha University",
@@ -172,14 +164,12 @@ def test_conflicting_values_are_reported_and_refused_with_strict(
         stats = collect_stats(kg)
     assert stats.by_country == {"KZ": 1, "DE": 1}  # counted under each country …
     assert (stats.organisations, stats.multi_country) == (1, 1)  # … but once in all
-    code, out, _ = run(capsys, "stats", "--store", str(store))
+    code, out, _ = run_cli("stats", "--store", str(store))
     assert "all (distinct)" in out
     assert "of which under 2+ countries" in out
 
 
-def test_values_that_agree_are_no_conflict(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_values_that_agree_are_no_conflict(run_cli: Cli, tmp_path: Path) -> None:
     store = tmp_path / "kg"
     write_org(tmp_path / "one" / "orgs.jsonl", "Alpha University", "KZ", 1950)
     write_org(tmp_path / "two" / "orgs.jsonl", "Alpha University", "KZ", 1950)
@@ -187,6 +177,6 @@ def test_values_that_agree_are_no_conflict(
         (tmp_path / "two" / "orgs.jsonl").read_text() + "\n", encoding="utf-8"
     )  # other bytes, same facts
     for data in ("one", "two"):
-        code, _, err = run(capsys, "load", str(tmp_path / data), "--store", str(store))
+        code, _, err = run_cli("load", str(tmp_path / data), "--store", str(store))
         assert code == 0, err
         assert "conflict" not in err

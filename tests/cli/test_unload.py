@@ -6,24 +6,16 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
-from cli_helpers import run_main
+from cli_helpers import Cli
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main([*args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def count(capsys: pytest.CaptureFixture[str], store: Path, sparql: str) -> int:
-    code, out, err = run(capsys, "export", "--store", str(store), "--format", "nq")
+def count(run_cli: Cli, store: Path, sparql: str) -> int:
+    code, out, err = run_cli("export", "--store", str(store), "--format", "nq")
     assert code == 0, err
     return len([line for line in out.splitlines() if re.search(sparql, line)])
 
 
-def test_load_then_unload_a_source(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_load_then_unload_a_source(run_cli: Cli, tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "orgs.csv").write_text(
@@ -40,36 +32,34 @@ def test_load_then_unload_a_source(capsys: pytest.CaptureFixture[str], tmp_path:
         encoding="utf-8",
     )
     store = tmp_path / "kg"
-    code, _, err = run(capsys, "load", str(data), "--store", str(store))
+    code, _, err = run_cli("load", str(data), "--store", str(store))
     assert code == 0, err
     assert "loaded 5 records from 3 file(s)" in err
-    code, _, err = run(capsys, "load", str(data), "--store", str(store))
+    code, _, err = run_cli("load", str(data), "--store", str(store))
     assert code == 0
     assert " 0 new quads" in err
     assert "3 unchanged file(s) skipped" in err
     # two participation nodes, each in its row graph and in the default graph
-    assert count(capsys, store, r"ontology#Participation> <.*/line-\d+> \.$") == 2
-    code, _, err = run(capsys, "unload", "participations.jsonl", "--store", str(store))
+    assert count(run_cli, store, r"ontology#Participation> <.*/line-\d+> \.$") == 2
+    code, _, err = run_cli("unload", "participations.jsonl", "--store", str(store))
     assert code == 0, err
     assert re.search(r"unloaded participations.jsonl from .*: \d+ quads removed", err)
-    assert count(capsys, store, r"ontology#Participation>") == 0
-    assert count(capsys, store, "Альфа университет") == 1  # the organisations stay
-    code, _, err = run(capsys, "unload", "participations.jsonl", "--store", str(store))
+    assert count(run_cli, store, r"ontology#Participation>") == 0
+    assert count(run_cli, store, "Альфа университет") == 1  # the organisations stay
+    code, _, err = run_cli("unload", "participations.jsonl", "--store", str(store))
     assert code == 5
     assert "[no-source]" in err
 
 
-def test_unload_from_a_missing_store_creates_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(capsys, "unload", "x.jsonl", "--store", str(tmp_path / "none"))
+def test_unload_from_a_missing_store_creates_nothing(run_cli: Cli, tmp_path: Path) -> None:
+    code, _, err = run_cli("unload", "x.jsonl", "--store", str(tmp_path / "none"))
     assert code == 5
     assert "[no-store]" in err
     assert not (tmp_path / "none").exists()
 
 
 def test_a_bad_row_in_a_big_file_is_located_and_nothing_is_written(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_cli: Cli, tmp_path: Path
 ) -> None:
     rows = [{"kind": "organisation", "id": "o0", "name": "X", "types": ["company"]}]
     lines = [json.dumps(r) for r in rows]
@@ -77,7 +67,7 @@ def test_a_bad_row_in_a_big_file_is_located_and_nothing_is_written(
                           "role": "partner"}), "{oops"]  # fmt: skip
     bad = tmp_path / "mixed.jsonl"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, _, err = run(capsys, "load", str(bad), "--store", str(tmp_path / "kg"))
+    code, _, err = run_cli("load", str(bad), "--store", str(tmp_path / "kg"))
     assert code == 3
     assert f"{bad}:2: activity:" in err
     assert "[unknown-reference]" in err

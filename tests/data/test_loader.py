@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import load_records
 from triplehelix.data.models import Grant, Organisation, Participation, Project
 from triplehelix.errors import InputError, InvalidDataError
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 

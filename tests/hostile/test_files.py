@@ -17,13 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cli_helpers import FIXTURES, run_main
-from graph.test_bulk_crash import child, write_data
+from cli_helpers import FIXTURES, ROOT, run_main
+from graph.store.test_bulk_crash import child, write_data
 from triplehelix.graph.store import bulk
 from triplehelix.graph.store.local import KnowledgeGraph
 
 ROR = FIXTURES / "ror" / "ror_records_v2.json"
-MAPPING = Path(__file__).parents[2] / "examples" / "mapping" / "cordis-organisations.yaml"
+MAPPING = ROOT / "examples" / "mapping" / "cordis-organisations.yaml"
 DEADLINE = 120  # seconds: generous, a hang is what these tests catch
 RUN = "https://w3id.org/triplehelix/id/run/"
 META = "https://w3id.org/triplehelix/graph/meta"

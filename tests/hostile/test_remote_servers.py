@@ -29,6 +29,8 @@ from cli_helpers import FIXTURES, run_main
 from triplehelix.graph.store.backend import free_port
 from triplehelix.graph.store.local import KnowledgeGraph
 
+pytestmark = pytest.mark.usefixtures("no_user_config")
+
 JSON = "application/sparql-results+json"
 NO_ROWS = {"head": {"vars": ["_d0"]}, "results": {"bindings": []}}
 SLACK = 10.0  # seconds past a deadline for a loaded machine (start-up included); before: hangs
@@ -133,14 +135,6 @@ def hostile() -> Iterator[Callable[[Behaviour], Hostile]]:
     yield start
     for server in started:
         server.close()
-
-
-@pytest.fixture(autouse=True)
-def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read the machine's config file, endpoint or cap variables."""
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
-    monkeypatch.delenv("TRIPLEHELIX_MAX_RESPONSE_MB", raising=False)
 
 
 @pytest.fixture

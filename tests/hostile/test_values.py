@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cli_helpers import FIXTURES, run_main
+from cli_helpers import FIXTURES, Cli, run_main
 from triplehelix.graph.exports.neo4j import write_neo4j
 from triplehelix.graph.exports.tables import write_csv
 
@@ -37,12 +37,6 @@ HOSTILE = {
 # what XML 1.0 can hold of the first: every control character but tab, LF, CR is U+FFFD
 XML_ALPHA = "Alpha\ufffdUni\ufffd]0;pwned\ufffd\ufffd[2J\ufffdversity"
 TERMINAL_ATTACKS = ("\x1b]0;", "\x1b[2J", "\x07", "\x00", "\x0b")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +64,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     [("\x00", "U+0000"), ("\x1b", "U+001B"), ("\x0b", "U+000B"), ("\x7f", "U+007F")],
 )
 def test_a_control_character_in_a_name_is_refused_where_it_is(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, char: str, code: str
+    run_cli: Cli, tmp_path: Path, char: str, code: str
 ) -> None:
     data = tmp_path / "orgs.jsonl"
     rows = [
@@ -78,7 +72,7 @@ def test_a_control_character_in_a_name_is_refused_where_it_is(
         {"kind": "organisation", "id": "bad", "name": f"Acme{char}Ltd", "types": ["company"]},
     ]
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    status, _, err = run(capsys, "load", str(data), "--store", str(tmp_path / "kg"))
+    status, _, err = run_cli("load", str(data), "--store", str(tmp_path / "kg"))
     assert status == 3, err
     assert (
         f"orgs.jsonl:2: name.en: expected text without control characters ({code} at character 5)"
@@ -89,7 +83,7 @@ def test_a_control_character_in_a_name_is_refused_where_it_is(
 
 
 def test_control_characters_in_csv_cells_and_other_text_fields_are_located(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_cli: Cli, tmp_path: Path
 ) -> None:
     (tmp_path / "organisations.csv").write_text(
         "id,name.en,acronym,city,types\n"
@@ -98,14 +92,14 @@ def test_control_characters_in_csv_cells_and_other_text_fields_are_located(
         "c,Gamma,GI,Ost\x07ana,company\n",
         encoding="utf-8",
     )
-    status, _, err = run(capsys, "validate", str(tmp_path / "organisations.csv"))
+    status, _, err = run_cli("validate", str(tmp_path / "organisations.csv"))
     assert status == 3
     assert "organisations.csv:3: acronym: expected text without control characters (U+001B" in err
     assert "organisations.csv:4: city: expected text without control characters (U+0007" in err
 
 
 def test_free_text_keeps_tab_and_newline_but_not_other_controls(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_cli: Cli, tmp_path: Path
 ) -> None:
     data = tmp_path / "orgs.yaml"
     data.write_text(
@@ -114,19 +108,19 @@ def test_free_text_keeps_tab_and_newline_but_not_other_controls(
         '  - {id: b, name: Beta, types: [company], description: "bell\\a here"}\n',
         encoding="utf-8",
     )
-    status, _, err = run(capsys, "validate", str(data))
+    status, _, err = run_cli("validate", str(data))
     assert status == 3
     assert "orgs.yaml:3: description.en: expected text without control characters other" in err
     assert "orgs.yaml:2" not in err
 
 
 def test_graphml_and_gexf_of_a_store_with_control_characters_read_back(
-    capsys: pytest.CaptureFixture[str], hostile_store: str, tmp_path: Path
+    run_cli: Cli, hostile_store: str, tmp_path: Path
 ) -> None:
     for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         target = tmp_path / f"g.{fmt}"
-        status, _, err = run(
-            capsys, "export", "--store", hostile_store, "--format", fmt, "-o", str(target)
+        status, _, err = run_cli(
+            "export", "--store", hostile_store, "--format", fmt, "-o", str(target)
         )
         assert status == 0, err
         ET.parse(target)  # well-formed XML
@@ -136,11 +130,11 @@ def test_graphml_and_gexf_of_a_store_with_control_characters_read_back(
 
 
 def test_rdfxml_of_a_store_with_control_characters_reads_back(
-    capsys: pytest.CaptureFixture[str], hostile_store: str, tmp_path: Path
+    run_cli: Cli, hostile_store: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "kg.rdf"
-    status, _, err = run(
-        capsys, "export", "--store", hostile_store, "--format", "rdfxml", "-o", str(target)
+    status, _, err = run_cli(
+        "export", "--store", hostile_store, "--format", "rdfxml", "-o", str(target)
     )
     assert status == 0, err
     ET.parse(target)
@@ -180,36 +174,36 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_csv_exports_neutralise_formulas_and_keep_numbers(
-    capsys: pytest.CaptureFixture[str], formula_store: str, tmp_path: Path
+    run_cli: Cli, formula_store: str, tmp_path: Path
 ) -> None:
-    status, _, err = run(
-        capsys, "export", "--store", formula_store, "--format", "csv", "-o", str(tmp_path / "c")
+    status, _, err = run_cli(
+        "export", "--store", formula_store, "--format", "csv", "-o", str(tmp_path / "c")
     )
     assert status == 0, err
     labels = sorted(r["label"] for r in _csv_rows(tmp_path / "c" / "nodes.csv"))
     assert labels == ["'+SUM(1;2)", "'-2+3", "'=1+2", "'@SUM(A1)", "'＝1", "Plain Ltd"]
     weights = {r["weight"] for r in _csv_rows(tmp_path / "c" / "edges.csv")}
     assert weights == {"1"}
-    status, out, _ = run(capsys, "export", "--store", formula_store, "--format", "csv")
+    status, out, _ = run_cli("export", "--store", formula_store, "--format", "csv")
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sorted(r["label"] for r in rows if r["element"] == "node") == labels
 
 
 def test_neo4j_and_vosviewer_neutralise_formulas(
-    capsys: pytest.CaptureFixture[str], formula_store: str, tmp_path: Path
+    run_cli: Cli, formula_store: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "n"
-    status, _, _ = run(
-        capsys, "export", "--store", formula_store, "--format", "neo4j-csv", "-o", str(out)
+    status, _, _ = run_cli(
+        "export", "--store", formula_store, "--format", "neo4j-csv", "-o", str(out)
     )
     assert status == 0
     labels = {r["label:string"] for r in _csv_rows(out / "nodes.csv")}
     assert {"'=1+2", "'@SUM(A1)", "'-2+3", "P"} <= labels
     assert not any(label[:1] in "=+-@＝" for label in labels)
     out = tmp_path / "v"
-    status, _, _ = run(
-        capsys, "export", "--store", formula_store, "--format", "vosviewer", "-o", str(out)
+    status, _, _ = run_cli(
+        "export", "--store", formula_store, "--format", "vosviewer", "-o", str(out)
     )
     assert status == 0
     lines = (out / "map.txt").read_text(encoding="utf-8").splitlines()[1:]
@@ -219,9 +213,9 @@ def test_neo4j_and_vosviewer_neutralise_formulas(
 
 
 def test_formulas_behind_a_tab_or_carriage_return_are_neutralised(
-    capsys: pytest.CaptureFixture[str], hostile_store: str
+    run_cli: Cli, hostile_store: str
 ) -> None:
-    status, out, _ = run(capsys, "export", "--store", hostile_store, "--format", "csv")
+    status, out, _ = run_cli("export", "--store", hostile_store, "--format", "csv")
     assert status == 0
     labels = {r["label"] for r in csv.DictReader(io.StringIO(out)) if r["element"] == "node"}
     assert "'" + HOSTILE["Beta Steel"] in labels
@@ -229,11 +223,10 @@ def test_formulas_behind_a_tab_or_carriage_return_are_neutralised(
 
 
 def test_no_escape_formulas_writes_values_exactly(
-    capsys: pytest.CaptureFixture[str], formula_store: str, tmp_path: Path
+    run_cli: Cli, formula_store: str, tmp_path: Path
 ) -> None:
     folder = tmp_path / "raw"
-    status, _, _ = run(
-        capsys,
+    status, _, _ = run_cli(
         "export",
         "--store",
         formula_store,
@@ -276,7 +269,7 @@ grants:
 
 
 def test_amounts_in_exponent_form_are_stored_as_decimals_and_sum(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_cli: Cli, tmp_path: Path
 ) -> None:
     (tmp_path / "world.yaml").write_text(FUNDED, encoding="utf-8")
     (tmp_path / "grants.csv").write_text(
@@ -284,17 +277,16 @@ def test_amounts_in_exponent_form_are_stored_as_decimals_and_sum(
         encoding="utf-8",
     )
     kg = str(tmp_path / "kg")
-    status, _, err = run(capsys, "load", str(tmp_path), "--store", kg)
+    status, _, err = run_cli("load", str(tmp_path), "--store", kg)
     assert status == 0, err
-    status, out, err = run(
-        capsys, "query", "--store", kg, "--saved", "funding-summary", "--format", "json"
+    status, out, err = run_cli(
+        "query", "--store", kg, "--saved", "funding-summary", "--format", "json"
     )
     assert status == 0, err
     (row,) = json.loads(out)["results"]["bindings"]
     assert Decimal(row["total"]["value"]) == Decimal("1502250.25")
     assert row["grants"]["value"] == "3"
-    status, out, _ = run(
-        capsys,
+    status, out, _ = run_cli(
         "query",
         "--store",
         kg,
@@ -305,18 +297,16 @@ def test_amounts_in_exponent_form_are_stored_as_decimals_and_sum(
     assert out.split() == ["v", "250.25", "2000", "1500000"]
 
 
-def test_a_latitude_near_zero_is_a_valid_decimal(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_latitude_near_zero_is_a_valid_decimal(run_cli: Cli, tmp_path: Path) -> None:
     data = tmp_path / "orgs.yaml"
     data.write_text(
         "organisations:\n  - {id: a, name: A, types: [company], latitude: 0.00001, longitude: 1e-7}\n",
         encoding="utf-8",
     )
     kg = str(tmp_path / "kg")
-    assert run(capsys, "load", str(data), "--store", kg)[0] == 0
+    assert run_cli("load", str(data), "--store", kg)[0] == 0
     query = "SELECT (SUM(?x) AS ?s) WHERE { ?o schema:latitude|schema:longitude ?x }"
-    status, out, _ = run(capsys, "query", "--store", kg, query, "--format", "csv")
+    status, out, _ = run_cli("query", "--store", kg, query, "--format", "csv")
     assert status == 0
     assert out.split() == ["s", "0.0000101"]
 
@@ -332,28 +322,26 @@ def test_a_latitude_near_zero_is_a_valid_decimal(
     ],
 )
 def test_an_amount_that_is_not_a_storable_decimal_is_refused(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, value: str, expected: str
+    run_cli: Cli, tmp_path: Path, value: str, expected: str
 ) -> None:
     data = tmp_path / "grants.yaml"
     data.write_text(
         f"grants:\n  - id: g\n    amount: {{value: {value}, currency: EUR}}\n", encoding="utf-8"
     )
-    status, _, err = run(capsys, "validate", str(data))
+    status, _, err = run_cli("validate", str(data))
     assert status == 3
     assert f"grants.yaml:3: amount.value: expected {expected}" in err
 
 
 @pytest.mark.parametrize("year", ["２０２５", "٢٠٢٥", "２０２５-04-10"])
-def test_a_date_in_non_ascii_digits_is_refused(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, year: str
-) -> None:
+def test_a_date_in_non_ascii_digits_is_refused(run_cli: Cli, tmp_path: Path, year: str) -> None:
     data = tmp_path / "projects.jsonl"
     data.write_text(
         json.dumps({"kind": "project", "id": "p", "name": "P", "start": year}, ensure_ascii=False)
         + "\n",
         encoding="utf-8",
     )
-    status, _, err = run(capsys, "load", str(data), "--store", str(tmp_path / "kg"))
+    status, _, err = run_cli("load", str(data), "--store", str(tmp_path / "kg"))
     assert status == 3
     assert "projects.jsonl:1: start: expected a date in ASCII digits (0-9)" in err
 
@@ -365,28 +353,26 @@ LABELS = "SELECT ?l WHERE { ?o a th:Organization ; skos:prefLabel ?l } ORDER BY 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_query_tables_show_control_characters_as_escapes(
-    capsys: pytest.CaptureFixture[str], hostile_store: str, fmt: str
+    run_cli: Cli, hostile_store: str, fmt: str
 ) -> None:
-    status, out, _ = run(capsys, "query", "--store", hostile_store, LABELS, "--format", fmt)
+    status, out, _ = run_cli("query", "--store", hostile_store, LABELS, "--format", fmt)
     assert status == 0
     assert not any(attack in out for attack in TERMINAL_ATTACKS), repr(out)
     assert "Alpha\\x00Uni\\x1b]0;pwned\\x07\\x1b[2J" in out  # (the table cuts at 40)
     assert "\\x09=HYPERLINK" in out
 
 
-def test_machine_formats_keep_the_values_exact(
-    capsys: pytest.CaptureFixture[str], hostile_store: str
-) -> None:
-    status, out, _ = run(capsys, "query", "--store", hostile_store, LABELS, "--format", "json")
+def test_machine_formats_keep_the_values_exact(run_cli: Cli, hostile_store: str) -> None:
+    status, out, _ = run_cli("query", "--store", hostile_store, LABELS, "--format", "json")
     assert status == 0
     values = {b["l"]["value"] for b in json.loads(out)["results"]["bindings"]}
     assert HOSTILE["Alpha University"] in values
 
 
 def test_analyze_tables_show_control_characters_as_escapes(
-    capsys: pytest.CaptureFixture[str], hostile_store: str
+    run_cli: Cli, hostile_store: str
 ) -> None:
-    status, out, _ = run(capsys, "analyze", "centrality", "--store", hostile_store)
+    status, out, _ = run_cli("analyze", "centrality", "--store", hostile_store)
     assert status == 0
     assert not any(attack in out for attack in TERMINAL_ATTACKS), repr(out)
     assert "Alpha\\x00Uni\\x1b]0;pwned\\x07\\x1b[2J\\x0bversity" in out

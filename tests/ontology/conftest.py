@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
+from cli_helpers import FIXTURES
 from triplehelix.ontology import shapes_graph, tbox_graph, vocab_graph
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "shacl"
+SHACL = FIXTURES / "shacl"
 
 
 @pytest.fixture(scope="session")

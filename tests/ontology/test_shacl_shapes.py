@@ -9,7 +9,7 @@ from rdflib import SH, Graph, URIRef
 
 from triplehelix.ontology import TH, ShaclReport, validate_shacl
 
-from .conftest import FIXTURES, load_trig
+from .conftest import SHACL, load_trig
 
 ID = "https://w3id.org/triplehelix/id/"
 
@@ -34,11 +34,11 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def broken_report() -> ShaclReport:
-    return validate_shacl(Graph().parse(FIXTURES / "broken.ttl", format="turtle"))
+    return validate_shacl(Graph().parse(SHACL / "broken.ttl", format="turtle"))
 
 
 def test_valid_fixture_conforms_without_any_result() -> None:
-    report = validate_shacl(load_trig(FIXTURES / "valid.trig"))
+    report = validate_shacl(load_trig(SHACL / "valid.trig"))
     assert report.conforms
     assert report.results == ()
 
@@ -71,7 +71,7 @@ def test_values_and_duplicates_are_reported(broken_report: ShaclReport) -> None:
 
 
 def test_results_are_ordered_and_repeatable(broken_report: ShaclReport) -> None:
-    again = validate_shacl(Graph().parse(FIXTURES / "broken.ttl", format="turtle"))
+    again = validate_shacl(Graph().parse(SHACL / "broken.ttl", format="turtle"))
     assert again == broken_report
     severities = [r.severity for r in broken_report.results]
     assert severities == sorted(severities, key=["violation", "warning", "info"].index)
@@ -79,7 +79,7 @@ def test_results_are_ordered_and_repeatable(broken_report: ShaclReport) -> None:
 
 def test_warnings_alone_conform() -> None:
     flat = Graph()
-    for s, p, o, _ in load_trig(FIXTURES / "valid.trig").quads((None, None, None, None)):
+    for s, p, o, _ in load_trig(SHACL / "valid.trig").quads((None, None, None, None)):
         flat.add((s, p, o))
     flat.remove((URIRef(ID + "org/agro-invest-uz"), TH.country, None))
     report = validate_shacl(flat)

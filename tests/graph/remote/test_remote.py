@@ -7,7 +7,6 @@ Python over the input), never from the remote code under test.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,22 +41,11 @@ def local_graphs(kg: KnowledgeGraph) -> dict[str, set[ox.Triple]]:
     }
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture(scope="module")
-def pushed(tmp_path_factory: pytest.TempPathFactory, seed: KnowledgeGraph) -> Iterator[RemoteStore]:
-    srv = OxigraphServer(tmp_path_factory.mktemp("remote") / "oxigraph")
-    srv.start()
-    remote = RemoteStore.connect(srv.url)
+def pushed(oxigraph_module: OxigraphServer, seed: KnowledgeGraph) -> RemoteStore:
+    remote = RemoteStore.connect(oxigraph_module.url)
     push_store(seed, remote.client)
-    yield remote
-    srv.stop()
+    return remote
 
 
 def remote_sizes(remote: RemoteStore) -> dict[str, int]:
@@ -176,11 +164,11 @@ def test_pull_copies_graphs_into_a_store(
 
 
 def test_update_fallback_batches_and_staging(
-    server: OxigraphServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+    oxigraph: OxigraphServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(remote_write, "UPDATE_BATCH", 50)
     monkeypatch.setattr(remote_write, "PACK", 50)
-    ends = Endpoints.of(server.url)
+    ends = Endpoints.of(oxigraph.url)
     client = SparqlClient(Endpoints(ends.query, ends.update, None))  # no Graph Store Protocol
     sent: list[int] = []
     update = client.update
@@ -202,11 +190,11 @@ def test_update_fallback_batches_and_staging(
 
 
 def test_gsp_chunks_go_through_a_staging_graph(
-    server: OxigraphServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+    oxigraph: OxigraphServer, seed: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(remote_write, "PACK", 30)  # graphs of more than 30 triples: GSP
     urls: list[str] = []
-    client = SparqlClient(Endpoints.of(server.url), on_request=lambda m, u: urls.append(u))
+    client = SparqlClient(Endpoints.of(oxigraph.url), on_request=lambda m, u: urls.append(u))
     push_store(seed, client, chunk=40)
     assert sum("staging" in u for u in urls) > 2
     assert any("graph=" in u for u in urls)
@@ -218,7 +206,7 @@ def test_gsp_chunks_go_through_a_staging_graph(
 
 @pytest.mark.parametrize("kill_at", [3, 6, 10, 15, 18, 34, 45, 49])  # 1: the cap probe
 def test_a_push_killed_halfway_leaves_whole_or_absent_graphs_and_a_rerun_finishes(
-    server: OxigraphServer, seed: KnowledgeGraph, kill_at: int, monkeypatch: pytest.MonkeyPatch
+    oxigraph: OxigraphServer, seed: KnowledgeGraph, kill_at: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(remote_write, "PACK", 60)  # some graphs packed, the others in chunks
     graphs = local_graphs(seed)
@@ -228,14 +216,14 @@ def test_a_push_killed_halfway_leaves_whole_or_absent_graphs_and_a_rerun_finishe
         nonlocal count
         count += 1
         if count == kill_at:
-            server.kill()
+            oxigraph.kill()
 
-    client = SparqlClient(Endpoints.of(server.url), retries=1, backoff=0.01, on_request=crash)
+    client = SparqlClient(Endpoints.of(oxigraph.url), retries=1, backoff=0.01, on_request=crash)
     with pytest.raises(HttpError) as failed:
         push_store(seed, client, chunk=40)  # the bigger graphs take several requests
     written = failed.value.report.written  # type: ignore[attr-defined]
-    server.start()
-    remote = RemoteStore(SparqlClient(Endpoints.of(server.url)))
+    oxigraph.start()
+    remote = RemoteStore(SparqlClient(Endpoints.of(oxigraph.url)))
     sizes = remote_sizes(remote)
     for name, triples in graphs.items():
         if name.endswith("/meta"):

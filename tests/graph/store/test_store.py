@@ -14,12 +14,12 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import RecordSet, load_records
 from triplehelix.data.models import Organisation
 from triplehelix.errors import InvalidDataError, StoreError
 from triplehelix.graph.store.local import KnowledgeGraph
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 VALID = FIXTURES / "valid"
 
 

@@ -9,25 +9,26 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.importers.cordis import import_cordis
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.errors import InputError
 from triplehelix.graph.store.local import KnowledgeGraph
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cordis"
-H2020 = FIXTURES / "h2020.csv"
+CORDIS = FIXTURES / "cordis"
+H2020 = CORDIS / "h2020.csv"
 ISO3 = {"UK": "GBR", "EL": "GRC", "KG": "KGZ", "UZ": "UZB", "DE": "DEU", "TM": "TKM"}
 SPHERE = {"HES": "academia", "REC": "academia", "PRC": "industry", "PUB": "government"}
 
 
 def _rows(name: str, delimiter: str = ",") -> list[dict[str, str]]:
-    with (FIXTURES / name).open(encoding="utf-8-sig", newline="") as f:
+    with (CORDIS / name).open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f, delimiter=delimiter))
 
 
 @pytest.fixture(scope="module")
 def imported() -> tuple[KnowledgeGraph, QualityReport]:
-    rs, report = import_cordis([FIXTURES])
+    rs, report = import_cordis([CORDIS])
     kg = KnowledgeGraph()
     kg.load(rs)
     return kg, report

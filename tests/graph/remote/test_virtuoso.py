@@ -6,12 +6,12 @@ answers is met for real. Skipped where Virtuoso is not installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from cli_helpers import Cli, run_main
 from triplehelix.graph.query.run import run_query
 from triplehelix.graph.remote import write as remote_write
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
@@ -27,6 +27,7 @@ pytestmark = pytest.mark.skipif(
     not available(), reason="Virtuoso is not installed (apt-get install virtuoso-opensource)"
 )
 CAP = 100
+VIRTUOSO_MAX_ROWS = CAP  # the conftest fixture `virtuoso` cuts answers to this
 VOCAB = "https://w3id.org/triplehelix/graph/vocab"
 UNION = "urn:triplehelix:union"
 
@@ -50,14 +51,6 @@ def client_for(
 @pytest.fixture(scope="module")
 def seed() -> KnowledgeGraph:
     return KnowledgeGraph.seed()
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
-    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso") / "db", max_rows=CAP)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -153,28 +146,24 @@ def test_graph_store_protocol_writes_and_staged_chunks(
     assert node_table(remote) == node_table(seed)  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("no_user_config")
 def test_query_map_and_analyze_commands_on_virtuoso(
     pushed: RemoteStore,
     virtuoso: VirtuosoServer,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The read commands with the connection options of push/pull: Digest auth, the union
     graph, and the CLI's default page (5,000 rows) shrunk under this server's cap of 100."""
     import re
 
-    from cli_helpers import run_main
-
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
     monkeypatch.setenv("TH_VIRTUOSO_PW", PASSWORD)
     conn = ["--endpoint", f"{virtuoso.url}/sparql-auth", "--union-graph", UNION]
     conn += ["--user", USER, "--password-env", "TH_VIRTUOSO_PW"]
 
     def run(*args: str) -> str:
-        code = run_main(list(args))
-        out, err = capsys.readouterr()
+        code, out, err = run_cli(*args)
         assert code == 0, err
         assert PASSWORD not in out + err
         return out
@@ -202,8 +191,7 @@ def test_query_map_and_analyze_commands_on_virtuoso(
     assert sorted(far_ids) == sorted(local_ids)
     assert len(local_ids) > 2
     monkeypatch.setenv("TH_VIRTUOSO_PW", "not-the-password")
-    code = run_main(["query", "ASK { ?s ?p ?o }", *conn])
-    out, err = capsys.readouterr()
+    code, out, err = run_cli("query", "ASK { ?s ?p ?o }", *conn)
     assert code != 0
     assert "HTTP 401" in err
     assert "Traceback" not in err
@@ -267,6 +255,7 @@ def test_graphs_are_listed_without_sorted_windows_past_the_limit(
         server.stop()
 
 
+@pytest.mark.usefixtures("no_user_config")
 def test_load_of_a_changed_file_drops_the_rows_it_no_longer_has(
     virtuoso: VirtuosoServer,
     tmp_path: Path,
@@ -274,10 +263,6 @@ def test_load_of_a_changed_file_drops_the_rows_it_no_longer_has(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the union in ``--union-graph``: the dropped row's facts leave that graph."""
-    from cli_helpers import run_main
-
-    monkeypatch.setenv("TRIPLEHELIX_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.delenv("TRIPLEHELIX_ENDPOINT", raising=False)
     monkeypatch.setenv("TH_VIRTUOSO_PW", PASSWORD)
     conn = ["--endpoint", f"{virtuoso.url}/sparql-auth", "--union-graph", UNION]
     conn += ["--user", USER, "--password-env", "TH_VIRTUOSO_PW"]

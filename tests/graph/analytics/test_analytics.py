@@ -1,6 +1,6 @@
 """Analytics checked against values worked out by hand from the definitions.
 
-tests/fixtures/valid (see tests/graph/test_network.py): co-participation is the triangle
+tests/fixtures/valid (see tests/graph/views/test_network.py): co-participation is the triangle
 alpha (academia, KZ) – beta (industry, KZ) weight 2, alpha – gamma (academia, TJ) weight 1,
 beta – gamma weight 1; delta (funder) takes part only as a funder.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import importlib
 import math
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import load_records
 from triplehelix.errors import UsageError
 from triplehelix.graph.analytics import (
@@ -33,7 +33,7 @@ from triplehelix.graph.analytics import (
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import Filters, bipartite_graph, coparticipation_graph
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 ORG = "https://w3id.org/triplehelix/id/org/"
 ALPHA, BETA, GAMMA, DELTA = (
     ORG + "alpha-university-kz",

@@ -8,10 +8,9 @@ ev: alpha (organiser), delta (participant)                   an event, 2021
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import load_records
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import (
@@ -21,7 +20,7 @@ from triplehelix.graph.views.network import (
     full_graph,
 )
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 ORG = "https://w3id.org/triplehelix/id/org/"
 ALPHA, BETA, GAMMA, DELTA = (
     ORG + "alpha-university-kz",

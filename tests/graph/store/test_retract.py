@@ -120,14 +120,6 @@ class Case:
         )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path_factory.mktemp("retract") / "oxigraph")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture(params=["local", "server", "server-union-graph"])
 def case(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Case]:
     if request.param == "local":
@@ -137,7 +129,7 @@ def case(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Case]:
         yield made
         kg.close()
         return
-    srv: OxigraphServer = request.getfixturevalue("server")
+    srv: OxigraphServer = request.getfixturevalue("oxigraph_module")  # emptied below
     # The union in a named graph (``--union-graph``) is the rule's parameter; the test
     # reads it by name (a client with ``union_graph`` would make it the default graph).
     union = UNION if request.param == "server-union-graph" else None

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from cli_helpers import FIXTURES
 from query_world import (
     World,
     expect_consortium,
@@ -332,7 +333,7 @@ def test_queries_ship_in_the_installed_package() -> None:
 @pytest.fixture(scope="module")
 def fixture_world() -> KnowledgeGraph:
     kg = KnowledgeGraph()
-    kg.load(load_records([Path(__file__).parent.parent / "fixtures" / "valid"]))
+    kg.load(load_records([FIXTURES / "valid"]))
     return kg
 
 

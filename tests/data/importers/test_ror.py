@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.importers.report import QualityReport
 from triplehelix.data.importers.ror import import_ror, read_ror_records
 from triplehelix.errors import InputError
 from triplehelix.graph.store.local import KnowledgeGraph
 
-ROR_FILE = Path(__file__).parent.parent / "fixtures" / "ror" / "ror_records_v2.json"
+ROR_FILE = FIXTURES / "ror" / "ror_records_v2.json"
 ORG = "https://w3id.org/triplehelix/id/org/ror-"
 
 

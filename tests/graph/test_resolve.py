@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.importers.cordis import import_cordis
 from triplehelix.data.importers.ror import import_ror
 from triplehelix.data.loader import Located, RecordSet
@@ -25,7 +26,6 @@ from triplehelix.graph.resolve import (
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.ontology.namespace import GRAPH_CURATION
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 ORG = "https://w3id.org/triplehelix/id/org/"
 PAVIA_PIC, PADOVA_PIC, PAVIA_ROR = "999893752", "999995602", "00s6t1f81"
 

@@ -6,7 +6,6 @@ stated, while a fact another named graph still states stays: as ``unload`` does 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +30,6 @@ V1 = {G1: [ONLY_V1, SHARED, KEPT], G2: [SHARED, IN_G2]}
 V2 = {G1: [KEPT, *NEW]}  # a different size, so a re-push without --replace rewrites it
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path / "oxigraph")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
 def default_graph(client: SparqlClient) -> set[str]:
     rows = client.query_json("SELECT ?o WHERE { ?s <urn:th-test:p> ?o FILTER(ISLITERAL(?o)) }")
     return {r["o"]["value"] for r in rows["results"]["bindings"]}
@@ -52,9 +43,9 @@ def push(client: SparqlClient, graphs: dict[str, list[bytes]], **options: object
 @pytest.mark.parametrize("pack", [None, 0])  # packed Update requests / one graph each
 @pytest.mark.parametrize("replace", [False, True])
 def test_a_replaced_graph_leaves_no_stale_fact_in_the_union(
-    server: OxigraphServer, gsp: bool, pack: int | None, replace: bool
+    oxigraph: OxigraphServer, gsp: bool, pack: int | None, replace: bool
 ) -> None:
-    ends = Endpoints.of(server.url)
+    ends = Endpoints.of(oxigraph.url)
     client = SparqlClient(ends if gsp else Endpoints(ends.query, ends.update, None))
     push(client, V1, pack=pack)
     assert default_graph(client) == {"only in v1", "shared", "kept", "in g2"}
@@ -70,8 +61,8 @@ def test_a_replaced_graph_leaves_no_stale_fact_in_the_union(
     }
 
 
-def test_big_graphs_are_staged_then_swapped_in_one_request(server: OxigraphServer) -> None:
-    client = SparqlClient(Endpoints.of(server.url))
+def test_big_graphs_are_staged_then_swapped_in_one_request(oxigraph: OxigraphServer) -> None:
+    client = SparqlClient(Endpoints.of(oxigraph.url))
     big_v1 = [triple("c", f"v1 {n}") for n in range(30)]
     big_v2 = [triple("c", f"v2 {n}") for n in range(40)]
     push(client, {G1: big_v1, G2: [big_v1[0]]}, pack=0, chunk=7)
@@ -81,32 +72,32 @@ def test_big_graphs_are_staged_then_swapped_in_one_request(server: OxigraphServe
     client.on_request = None
     assert default_graph(client) == {"v1 0"} | {f"v2 {n}" for n in range(40)}
     assert "staging" in urls[0]  # the new version goes to a staging graph first...
-    assert urls[-1] == f"POST {server.url}/update"  # ... then one swap request
+    assert urls[-1] == f"POST {oxigraph.url}/update"  # ... then one swap request
     assert len(urls) == 40 // 7 + 2
     assert not any("default" in u for u in urls)  # the union is never appended to directly
 
 
 def test_load_of_a_changed_file_drops_its_stale_facts_from_the_union(
-    server: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: OxigraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "orgs.yaml"
     org = "organisations:\n  - id: alpha\n    name: {en: %s}\n    types: [university]\n"
     org += "    country: KZ\n"
     data.write_text(org % "Alpha Institute", encoding="utf-8")
-    assert run_main(["load", str(data), "--endpoint", server.url]) == 0
+    assert run_main(["load", str(data), "--endpoint", oxigraph.url]) == 0
     data.write_text(org % "Alpha University" + "    acronym: AU\n", encoding="utf-8")
-    assert run_main(["load", str(data), "--endpoint", server.url]) == 0
+    assert run_main(["load", str(data), "--endpoint", oxigraph.url]) == 0
     capsys.readouterr()
     for label, answer in (("Alpha Institute", "false"), ("Alpha University", "true")):
         ask = f'ASK {{ ?o skos:prefLabel "{label}"@en }}'
-        run_main(["query", ask, "--endpoint", server.url])
+        run_main(["query", ask, "--endpoint", oxigraph.url])
         assert capsys.readouterr().out.strip() == answer, label
 
 
 def test_a_changed_graph_of_the_same_size_is_rewritten_an_unchanged_one_skipped(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
 ) -> None:
-    client = SparqlClient(Endpoints.of(server.url))
+    client = SparqlClient(Endpoints.of(oxigraph.url))
     push(client, V1)
     again = push_graphs(list(V1), V1.__getitem__, client)
     assert (again.written, sorted(again.skipped)) == ([], [G1, G2])  # compared, not rewritten
@@ -118,7 +109,7 @@ def test_a_changed_graph_of_the_same_size_is_rewritten_an_unchanged_one_skipped(
 
 
 def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
-    server: OxigraphServer,
+    oxigraph: OxigraphServer,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -131,8 +122,8 @@ def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
         head + "a,Alpha University,university,KZ\nb,Beta Steel,company,KZ\n", encoding="utf-8"
     )
     other.write_text(head + "c,Gamma Agency,government-body,TJ\n", encoding="utf-8")
-    assert run_main(["load", str(orgs), str(other), "--endpoint", server.url]) == 0
-    client = SparqlClient(Endpoints.of(server.url))
+    assert run_main(["load", str(orgs), str(other), "--endpoint", oxigraph.url]) == 0
+    client = SparqlClient(Endpoints.of(oxigraph.url))
     rows_of = "SELECT ?g WHERE { GRAPH <https://w3id.org/triplehelix/graph/meta> { ?g ?p ?o } }"
 
     def row_graphs() -> set[str]:
@@ -146,7 +137,7 @@ def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
     }
     orgs.write_text(head + "a,Alpha University,university,KZ\n", encoding="utf-8")
     capsys.readouterr()
-    assert run_main(["load", str(orgs), "--endpoint", server.url]) == 0
+    assert run_main(["load", str(orgs), "--endpoint", oxigraph.url]) == 0
     assert "dropped 1 graph(s)" in capsys.readouterr().err
     assert row_graphs() == {"file-organisations-csv/row-2", "file-more.02-organisations-csv/row-2"}
     names = set(RemoteStore(client).graph_sizes())
@@ -156,8 +147,8 @@ def test_load_of_a_changed_file_drops_the_graphs_of_rows_it_no_longer_has(
         ("Alpha University", "true"),
         ("Gamma Agency", "true"),
     ):
-        run_main(["query", f'ASK {{ ?o skos:prefLabel "{label}"@en }}', "--endpoint", server.url])
+        run_main(["query", f'ASK {{ ?o skos:prefLabel "{label}"@en }}', "--endpoint", oxigraph.url])
         assert capsys.readouterr().out.strip() == answer, label
     described = 'ASK { ?g ?p ?o FILTER(STRENDS(STR(?g), "file-organisations-csv/row-3")) }'
-    run_main(["query", described, "--endpoint", server.url])
+    run_main(["query", described, "--endpoint", oxigraph.url])
     assert capsys.readouterr().out.strip() == "false"  # gone from the union's meta copy too

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import load_records
 from triplehelix.errors import QueryError, UsageError
 from triplehelix.graph.maps.data import node_details
@@ -18,7 +18,7 @@ from triplehelix.graph.maps.view import Selection, query_graph, resolve_node, se
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import bipartite_graph, node_table
 
-VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 
 
 def data_block(page: str) -> dict:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import FIXTURES, ROOT
 from triplehelix.data.importers.mapping import import_csv, read_mapping
 from triplehelix.data.models import Organisation
 from triplehelix.errors import InputError, InvalidDataError
 from triplehelix.graph.store.local import KnowledgeGraph
 
-ROOT = Path(__file__).parent.parent.parent
-NAMES = ROOT / "tests" / "fixtures" / "cordis" / "Stacked_by_activityType.csv"
+NAMES = FIXTURES / "cordis" / "Stacked_by_activityType.csv"
 MAPPING = ROOT / "examples" / "mapping" / "cordis-organisations.yaml"
 TYPES = {
     "HES": "university",

@@ -13,6 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from cli_helpers import FIXTURES
 from triplehelix.data.loader import load_records
 from triplehelix.graph.exports.gexf import write_gexf
 from triplehelix.graph.exports.graphml import write_graphml
@@ -23,7 +24,7 @@ from triplehelix.graph.exports.vosviewer import write_vosviewer
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, full_graph
 
-VALID = Path(__file__).parent.parent / "fixtures" / "valid"
+VALID = FIXTURES / "valid"
 VIEWS: dict[str, Callable[[KnowledgeGraph], nx.Graph]] = {
     "coparticipation": coparticipation_graph,
     "bipartite": bipartite_graph,
@@ -172,7 +173,7 @@ def test_neo4j_import_headers(kg: KnowledgeGraph, tmp_path: Path) -> None:
         rels = list(csv.reader(fh))
     assert rels[0][:3] == [":START_ID", ":END_ID", ":TYPE"]
     types = [row[2] for row in rels[1:]]
-    assert len(types) == 26  # the full view's edges (tests/graph/test_network.py)
+    assert len(types) == 26  # the full view's edges (tests/graph/views/test_network.py)
     assert {"AGENT", "ACTIVITY", "IS_PART_OF", "FUNDED_ITEM"} <= set(types)
 
 

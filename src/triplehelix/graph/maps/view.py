@@ -79,14 +79,14 @@ def select_view(
 ) -> nx.Graph:
     """The view ``view`` of ``kg`` narrowed by ``sel``.
 
-        Raises:
-            UsageError: unknown view, or a focus that names no node or several.
+    Raises:
+        UsageError: unknown view, or a focus that names no node or several.
 
-        >>> from triplehelix.graph.store.local import KnowledgeGraph
-        >>> from triplehelix.graph.maps.data import Details
-        >>> g = select_view(KnowledgeGraph.seed(), "bipartite", Selection(country="TJ"), Details())
-        >>> {a["country"] for _, a in g.nodes(data=True) if a["kind"] == "organisation"}
-        {'TJ'}
+    >>> from triplehelix.graph.store.local import KnowledgeGraph
+    >>> from triplehelix.graph.maps.data import Details
+    >>> g = select_view(KnowledgeGraph.seed(), "bipartite", Selection(country="TJ"), Details())
+    >>> {a["country"] for _, a in g.nodes(data=True) if a["kind"] == "organisation"}
+    {'TJ'}
     """
     filters = Filters(year_from=sel.year_from, year_to=sel.year_to)
     if view == "coparticipation":

@@ -9,7 +9,7 @@ the options leave unset; its ``endpoint`` makes only a writing command (``load``
 ``import``) without ``--store`` go remote. A password comes only from the environment
 variable named by ``--password-env`` or from a prompt; it is never printed.
 
-Which backend a location means is decided by ``graph.store.open_store``.
+Which backend a location means is decided by ``graph.store.open.open_store``.
 """
 
 from __future__ import annotations

@@ -314,3 +314,16 @@ def test_a_rerun_after_a_kill_records_its_start_time(tmp_path: Path) -> None:
     kg.close()
     assert report.skipped == 1
     assert len(_started(store)) == 1
+
+
+def test_a_store_in_a_missing_folder_is_a_clear_error(
+    tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    """Issue 14 item 8: ``--store a/b`` with ``a/`` missing said "is another triplehelix
+    process using it?"; it names the missing folder now, and creates nothing."""
+    store = tmp_path / "missing" / "kg"
+    code, _, err = run_cli("load", str(FIXTURES / "valid"), "--store", str(store))
+    assert code == 5
+    assert f"{tmp_path / 'missing'}: no such folder [no-parent-folder]" in err
+    assert "another triplehelix process" not in err
+    assert not (tmp_path / "missing").exists()

@@ -430,9 +430,17 @@ def _check_store_folder(path: Path) -> Path | None:
     the store will create it, else None.
 
     Raises:
-        StoreError: ``path`` is a file (``bad-store``), or a folder with other files in it
-            and no store (``not-a-store``).
+        StoreError: ``path`` is a file (``bad-store``), a folder with other files in it
+            and no store (``not-a-store``), or in a folder that does not exist
+            (``no-parent-folder``: only the store's own folder is created).
     """
+    if not path.exists() and not path.absolute().parent.is_dir():
+        raise StoreError(
+            f"{path.absolute().parent}: no such folder",
+            code="no-parent-folder",
+            hint=f"create it first (mkdir -p {path.parent}); triplehelix creates only the "
+            "store's own folder",
+        )
     if path.exists() and not path.is_dir():
         raise StoreError(
             f"{path}: exists and is not a folder",

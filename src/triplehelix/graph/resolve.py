@@ -335,26 +335,6 @@ def _decision_triples_of(kg: Store, d: str) -> list[tuple[str, str, str]]:
     return [(str(r["s"]), str(r["p"]), str(r["o"])) for r in result]
 
 
-def _about(kg: Store, subject: ox.NamedNode) -> list[ox.Triple]:
-    """What the curation graph says of a node."""
-    rows = kg.solutions(f"SELECT ?p ?o WHERE {{ GRAPH <{GRAPH_CURATION}> {{ {subject} ?p ?o }} }}")
-    out = []
-    for row in rows:
-        p, o = row["p"], row["o"]
-        assert isinstance(p, ox.NamedNode)
-        assert o is not None
-        out.append(ox.Triple(subject, p, o))
-    return out
-
-
-def _object(triples: list[ox.Triple], predicate: str) -> ox.NamedNode:
-    for t in triples:
-        if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode):
-            return t.object
-    subject = str(triples[0].subject) if triples else "?"
-    raise UsageError(f"{subject}: a merge decision without {predicate}", code="bad-merge")
-
-
 def merges(kg: Store) -> list[dict[str, str]]:
     """Merge decisions in the store: id, retired, kept, who, when, why."""
     rows = kg.select(

@@ -31,12 +31,18 @@ from __future__ import annotations
 from typing import Final
 
 from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS as _DCTERMS
+from rdflib.namespace import PROV as _PROV
+from rdflib.namespace import RDF as _RDF
+from rdflib.namespace import SDO as _SDO
 from rdflib.namespace import DefinedNamespace
 
 __all__ = [
     "BASE",
     "CLUSTER",
     "CTYPE",
+    "DCT_IDENTIFIER",
+    "DCT_TITLE",
     "ETYPE",
     "EU_COUNTRY",
     "GRAPH_CURATION",
@@ -48,9 +54,15 @@ __all__ = [
     "HORIZON_YEARS",
     "ID",
     "ONTOLOGY_IRI",
+    "PART_OF",
     "PREFIXES",
+    "PROV_STARTED",
+    "PROV_USED",
     "PTYPE",
+    "RDF_TYPE",
     "ROLE",
+    "SDO_FOUNDING",
+    "SDO_SHA256",
     "SECTOR",
     "SRC",
     "STAGE",
@@ -75,6 +87,17 @@ GRAPH_META: Final = URIRef(BASE + "graph/meta")
 GRAPH_ONTOLOGY: Final = URIRef(BASE + "graph/ontology")
 GRAPH_VOCAB: Final = URIRef(BASE + "graph/vocab")
 GRAPH_CURATION: Final = URIRef(BASE + "graph/curation")
+
+# Reused terms the store code writes into SPARQL and N-Quads text, taken from rdflib's
+# closed namespaces (a typo raises) and written here once.
+RDF_TYPE: Final = str(_RDF.type)
+PART_OF: Final = str(_DCTERMS.isPartOf)
+DCT_IDENTIFIER: Final = str(_DCTERMS.identifier)
+DCT_TITLE: Final = str(_DCTERMS.title)
+PROV_USED: Final = str(_PROV.used)
+PROV_STARTED: Final = str(_PROV.startedAtTime)
+SDO_SHA256: Final = str(_SDO.sha256)
+SDO_FOUNDING: Final = str(_SDO.foundingDate)
 
 
 def scheme_iri(scheme: str) -> URIRef:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from oxigraph_server import OxigraphServer
+from store_checks import assert_same_views
 from triplehelix.errors import StoreError
 from triplehelix.graph.remote import write as remote_write
 from triplehelix.graph.remote.client import Endpoints, HttpError, SparqlClient
@@ -22,8 +23,6 @@ from triplehelix.graph.remote.pull import pull_graphs
 from triplehelix.graph.remote.write import push_store
 from triplehelix.graph.store.local import KnowledgeGraph
 from triplehelix.graph.store.remote import RemoteStore
-from triplehelix.graph.views.network import bipartite_graph, coparticipation_graph, node_table
-from triplehelix.graph.views.stats import collect_stats
 
 SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
@@ -72,17 +71,7 @@ def test_push_writes_every_graph_and_their_union_as_default(
 
 
 def test_views_and_stats_are_the_same_remotely(pushed: RemoteStore, seed: KnowledgeGraph) -> None:
-    local, far = coparticipation_graph(seed), coparticipation_graph(pushed)  # type: ignore[arg-type]
-    assert sorted(far.edges(data=True)) == sorted(local.edges(data=True))
-    assert dict(far.nodes(data=True)) == dict(local.nodes(data=True))
-    b_local, b_far = bipartite_graph(seed), bipartite_graph(pushed)  # type: ignore[arg-type]
-    assert sorted(map(sorted, b_far.edges())) == sorted(map(sorted, b_local.edges()))
-    assert node_table(pushed) == node_table(seed)  # type: ignore[arg-type]
-    far_stats = collect_stats(pushed).as_dict()  # type: ignore[arg-type]
-    local_stats = collect_stats(seed).as_dict()
-    assert far_stats.pop("location") == pushed.location
-    assert local_stats.pop("location") == "memory"
-    assert far_stats == local_stats
+    assert_same_views(pushed, seed)
 
 
 def test_select_ask_count_and_bindings(pushed: RemoteStore, seed: KnowledgeGraph) -> None:

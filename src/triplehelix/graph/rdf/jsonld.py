@@ -18,10 +18,11 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from triplehelix.ontology.namespace import RDF_TYPE
+
 __all__ = ["context", "write_jsonld"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @cache

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from triplehelix.graph.remote.graph import check_iri
 from triplehelix.graph.store.retract import drop_graphs
-from triplehelix.ontology.namespace import GRAPH_META
+from triplehelix.ontology.namespace import GRAPH_META, PART_OF
 
 if TYPE_CHECKING:
     from triplehelix.graph.remote.client import SparqlClient
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["drop_vanished", "file_documents"]
 
-PART_OF = "http://purl.org/dc/terms/isPartOf"
-PROV_USED = "http://www.w3.org/ns/prov#used"
 BATCH = 200
 
 

@@ -30,7 +30,13 @@ from triplehelix.data.loader import RecordSet
 from triplehelix.data.models import Document, SourceRecord, record_key
 from triplehelix.graph.store.report import Conflict
 from triplehelix.ontology import shapes_graph
-from triplehelix.ontology.namespace import GRAPH_META
+from triplehelix.ontology.namespace import (
+    DCT_IDENTIFIER,
+    GRAPH_META,
+    PART_OF,
+    RDF_TYPE,
+    SDO_FOUNDING,
+)
 
 if TYPE_CHECKING:
     from triplehelix.graph.store.protocol import Store
@@ -43,11 +49,7 @@ __all__ = [
     "summary",
 ]
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TH = "https://w3id.org/triplehelix/ontology#"
-PART_OF = "http://purl.org/dc/terms/isPartOf"
-IDENTIFIER = "http://purl.org/dc/terms/identifier"
-FOUNDING = "https://schema.org/foundingDate"
 Val = tuple[str, str]  # a value and its language tag ("" if none)
 Select = Callable[[str], Iterable[Any]]
 """A SELECT's rows of terms (indexed by variable name): a scratch store's or a ``Store``'s."""
@@ -80,7 +82,7 @@ def functional_properties() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
         path, cls, lang = (str(x) for x in row)  # type: ignore[union-attr]
         if cls != TH + "SourceRecord":  # provenance, in ``meta``: never from two sources
             by_prop[(path, lang == "true")].add(cls)
-    by_prop[(FOUNDING, False)].add(TH + "Organization")
+    by_prop[(SDO_FOUNDING, False)].add(TH + "Organization")
     by_prop[(RDF_TYPE, False)].add(TH + "Organization")
     return tuple(sorted((p, tuple(sorted(c)), lang) for (p, lang), c in by_prop.items()))
 
@@ -230,7 +232,7 @@ def _sources_of(select: Select, graphs: set[str]) -> dict[str, tuple[str, str]]:
         bound = " ".join(f"<{g}>" for g in chunk)
         found = select(
             f"SELECT ?g ?doc ?name WHERE {{ VALUES ?g {{ {bound} }} GRAPH <{GRAPH_META}> {{ "
-            f"?g <{PART_OF}> ?doc OPTIONAL {{ ?doc <{IDENTIFIER}> ?name }} }} }}"
+            f"?g <{PART_OF}> ?doc OPTIONAL {{ ?doc <{DCT_IDENTIFIER}> ?name }} }} }}"
         )
         for row in found:
             doc, name = row["doc"].value, row["name"]

@@ -16,11 +16,9 @@ from triplehelix.data.readers import SourceFile
 from triplehelix.data.sources import base_name
 from triplehelix.errors import InvalidDataError, Problem
 from triplehelix.graph.rdf.terms import literal
-from triplehelix.ontology.namespace import GRAPH_META
+from triplehelix.ontology.namespace import GRAPH_META, RDF_TYPE
 
 __all__ = ["in_union", "rdf_file_nquads"]
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def rdf_file_nquads(src: SourceFile, minter: Minter, run: str) -> str:

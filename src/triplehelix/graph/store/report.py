@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triplehelix.errors import Problem
+from triplehelix.ontology.namespace import RDF_TYPE
 
 __all__ = ["Conflict", "LoadReport", "short_property"]
 
 TH = "https://w3id.org/triplehelix/ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from triplehelix.errors import QueryError
 from triplehelix.graph.rdf.terms import literal
 from triplehelix.graph.store.protocol import Store
-from triplehelix.ontology.namespace import GRAPH_META, TH
+from triplehelix.ontology.namespace import GRAPH_META, PART_OF, PROV_USED, TH
 
 __all__ = [
     "BATCH",
@@ -52,8 +52,6 @@ STAGING = "urn:triplehelix:staging:"
 """Graphs named with this prefix hold half-written uploads: they state nothing."""
 LOADING = f"{TH}loadInProgress"
 """The marker (in ``meta``) of a source being written or removed in several steps."""
-PART_OF = "http://purl.org/dc/terms/isPartOf"
-PROV_USED = "http://www.w3.org/ns/prov#used"
 BATCH = 2_000
 """Graphs per request when a source is dropped: a bigger source goes in several."""
 META = f"<{GRAPH_META}>"

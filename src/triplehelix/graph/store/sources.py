@@ -24,7 +24,14 @@ from triplehelix.data.sources import base_name, normal_name
 from triplehelix.errors import StoreError, UsageError
 from triplehelix.graph.rdf.terms import literal
 from triplehelix.graph.store.retract import Target, drop_source
-from triplehelix.ontology.namespace import GRAPH_META
+from triplehelix.ontology.namespace import (
+    DCT_IDENTIFIER,
+    DCT_TITLE,
+    GRAPH_META,
+    PART_OF,
+    PROV_STARTED,
+    SDO_SHA256,
+)
 
 if TYPE_CHECKING:
     from triplehelix.graph.store.protocol import Store
@@ -38,11 +45,6 @@ __all__ = [
     "replace_documents",
     "sort_sources",
 ]
-
-PART_OF = "http://purl.org/dc/terms/isPartOf"
-TITLE = "http://purl.org/dc/terms/title"
-IDENTIFIER = "http://purl.org/dc/terms/identifier"
-SHA256 = "https://schema.org/sha256"
 
 
 @dataclass(slots=True)
@@ -68,7 +70,9 @@ def sort_sources(kg: Store, files: dict[str, str], minter: Minter) -> Sorted:
     for name, sha in files.items():
         doc = minter.file_document(name)
         if _has_source(kg, doc):
-            same = kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{doc}> <{SHA256}> {literal(sha)} }} }}")
+            same = kg.ask(
+                f"ASK {{ GRAPH <{GRAPH_META}> {{ <{doc}> <{SDO_SHA256}> {literal(sha)} }} }}"
+            )
             (out.same if same else out.changed).append(name)
         elif (other := loaded_elsewhere(kg, doc, name, sha)) is not None:
             out.moved[name] = other
@@ -97,7 +101,7 @@ def loaded_elsewhere(kg: Store, doc: str, name: str, sha: str) -> str | None:
     """
     rows = kg.select(
         f"""SELECT ?doc WHERE {{ GRAPH <{GRAPH_META}> {{
-          ?doc <{SHA256}> {literal(sha)} ; <{TITLE}> ?title .
+          ?doc <{SDO_SHA256}> {literal(sha)} ; <{DCT_TITLE}> ?title .
           FILTER(STR(?title) = {literal(base_name(name))} && ?doc != <{doc}>)
           FILTER EXISTS {{ ?part <{PART_OF}> ?doc }}
         }} }} ORDER BY ?doc LIMIT 1"""
@@ -144,9 +148,9 @@ def find_source(kg: Store, given: str, minter: Minter) -> str:
 def _by_base_name(kg: Store, base: str) -> list[tuple[str, str | None]]:
     rows = kg.select(
         f"""SELECT DISTINCT ?doc ?name WHERE {{ GRAPH <{GRAPH_META}> {{
-          ?doc <{TITLE}> ?title . FILTER(STR(?title) = {literal(base)})
+          ?doc <{DCT_TITLE}> ?title . FILTER(STR(?title) = {literal(base)})
           FILTER EXISTS {{ ?part <{PART_OF}> ?doc }}
-          OPTIONAL {{ ?doc <{IDENTIFIER}> ?name }}
+          OPTIONAL {{ ?doc <{DCT_IDENTIFIER}> ?name }}
         }} }} ORDER BY ?doc"""
     )
     return [(str(r["doc"]), r["name"]) for r in rows]
@@ -162,7 +166,7 @@ def has_run(kg: Target, run: str) -> bool:
     """Whether the store records the run with its start time (the run IRI is a hash of the
     inputs). Only ``prov:startedAtTime`` counts: sources of a run killed midway may have
     described it already (``prov:used``), but its start is written when it finishes."""
-    started = "http://www.w3.org/ns/prov#startedAtTime"
+    started = PROV_STARTED
     return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{started}> ?t }} }}")
 
 

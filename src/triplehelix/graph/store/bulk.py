@@ -25,7 +25,6 @@ small: they are written with the transactional ``Store.load`` instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -58,7 +57,7 @@ from triplehelix.graph.rdf.mapping import Emitter, check_collisions, run_key
 from triplehelix.graph.store.conflicts import Conflict, records_conflicts
 from triplehelix.graph.store.rdf_files import rdf_file_nquads
 from triplehelix.graph.store.retract import LOADING, LocalTarget, drop_source, mark
-from triplehelix.graph.store.sources import drop_changed, has_run, sort_sources
+from triplehelix.graph.store.sources import drop_changed, run_start, sort_sources
 from triplehelix.ontology.namespace import GRAPH_META
 
 __all__ = [
@@ -235,7 +234,7 @@ def _write(
 ) -> BulkReport:
     store = kg.store
     before = len(store)
-    started = None if has_run(kg, plan.run) else _now()
+    started = run_start(kg, plan.run)
     emitter = Emitter(plan.minter, plan.run, plan.files, plan.primary)
     found = sort_sources(kg, plan.files, plan.minter)
     todo = {*found.changed, *found.new}
@@ -402,7 +401,3 @@ def recover(kg: LocalTarget) -> list[str]:
     if docs and kg.path is not None:
         kg.store.flush()
     return docs
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

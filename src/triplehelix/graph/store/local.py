@@ -7,7 +7,6 @@ lands whole or not at all; loading the same data twice changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import shutil
 from collections.abc import Iterable, Iterator
@@ -32,7 +31,7 @@ from triplehelix.graph.store.conflicts import records_conflicts
 from triplehelix.graph.store.rdf_files import in_union, rdf_file_nquads
 from triplehelix.graph.store.report import LoadReport
 from triplehelix.graph.store.retract import drop_source
-from triplehelix.graph.store.sources import drop_changed, find_source, has_run, sort_sources
+from triplehelix.graph.store.sources import drop_changed, find_source, run_start, sort_sources
 from triplehelix.ontology import ontology_nquads
 from triplehelix.ontology.namespace import GRAPH_ONTOLOGY, GRAPH_VOCAB, PREFIXES
 
@@ -141,7 +140,7 @@ class LocalStore:
                 values (nothing is written).
         """
         before = len(self.store)
-        started = None if self._has_run(rs, base) else _now()
+        started = run_start(self, f"{base}id/run/{run_key(rs.files)}")
         found = sort_sources(self, rs.files, Minter(base))
         with gc_paused():
             build = build_nquads(rs, base=base, started=started, skip=frozenset(found.moved))
@@ -203,9 +202,6 @@ class LocalStore:
         if self.path is not None:
             self.store.flush()
         return before - len(self.store)
-
-    def _has_run(self, rs: RecordSet, base: str) -> bool:
-        return has_run(self, f"{base}id/run/{run_key(rs.files)}")
 
     def write_sources(self, rs: RecordSet, *, strict: bool = False) -> LoadReport:
         """Write validated records as sources (``load``)."""
@@ -458,10 +454,6 @@ def _check_store_folder(path: Path) -> Path | None:
             )
         return None
     return path
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _first_line(exc: BaseException) -> str:

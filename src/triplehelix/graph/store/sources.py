@@ -16,6 +16,7 @@ drops them before they are written again (``replace_documents``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ __all__ = [
     "has_run",
     "loaded_elsewhere",
     "replace_documents",
+    "run_start",
     "sort_sources",
 ]
 
@@ -166,8 +168,16 @@ def has_run(kg: Target, run: str) -> bool:
     """Whether the store records the run with its start time (the run IRI is a hash of the
     inputs). Only ``prov:startedAtTime`` counts: sources of a run killed midway may have
     described it already (``prov:used``), but its start is written when it finishes."""
-    started = PROV_STARTED
-    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{started}> ?t }} }}")
+    return kg.ask(f"ASK {{ GRAPH <{GRAPH_META}> {{ <{run}> <{PROV_STARTED}> ?t }} }}")
+
+
+def run_start(kg: Target, run: str) -> str | None:
+    """The ``xsd:dateTime`` to record as the start of ``run`` (now, to the second), or None
+    when the store records its start already (a re-run of the same inputs)."""
+    if has_run(kg, run):
+        return None
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
 
 
 def replace_documents(
